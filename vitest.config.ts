@@ -1,12 +1,25 @@
 import { defineConfig } from "vitest/config";
 
+/**
+ * One vitest run, several projects:
+ * - bridge: unit tests beside the bridge's files and the integration/contract tests under test/
+ *   (sandboxes over real HTTP, a real SQLite file).
+ * Projects that need a real WordPress (test/wordpress, test/e2e) bring their own global set-up.
+ */
 export default defineConfig({
   test: {
-    include: ["bridge/src/**/*.test.ts", "test/**/*.test.ts"],
-    exclude: ["**/node_modules/**", "test/woocommerce-real/**"],
-    pool: "forks",
     testTimeout: 30_000,
-    hookTimeout: 120_000,
-    reporters: ["default"],
+    hookTimeout: 180_000,
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: "bridge",
+          include: ["bridge/src/**/*.test.ts", "test/**/*.test.ts"],
+          exclude: ["**/node_modules/**", "test/wordpress/**", "test/e2e/**", "test/woocommerce-real/**"],
+          pool: "forks",
+        },
+      },
+    ],
   },
 });
