@@ -1,0 +1,188 @@
+import { randomUUID } from "node:crypto";
+import type { Activity } from "../activity/activity.js";
+import { UpstreamTimeout, errorMessage } from "../lib/errors.js";
+import type { Logger } from "../observability/logger.js";
+import type { Metrics } from "../observability/metrics.js";
+import type { Job, JobQueue } from "./queue.js";
+
+export interface JobContext {
+  job: Job;
+  /** Aborted when the job runs past its timeout or the bridge shuts down. */
+  signal: AbortSignal;
+  log: Logger;
+  /** Adds a step to the job's activity record (no-op for jobs without one). */
+  step(action: string, outcome: string, detail?: unknown): Promise<void>;
+  /** Merges keys into the activity record's summary. */
+  summarize(summary: Record<string, unknown>): Promise<void>;
+  /** Marks the record "flagged" for a person to act on, once the job ends. */
+  flag(reason: string): void;
+}
+
+export interface JobHandler {
+  run(payload: unknown, context: JobContext): Promise<void>;
+  /** Per-kind timeout; defaults to the runner's. */
+  timeoutMs?: number;
+}
+
+export interface RunnerOptions {
+  queue: JobQueue;
+  activity: Activity;
+  handlers: Map<string, JobHandler>;
+  concurrency: number;
+  timeoutMs: number;
+  leaseMs: number;
+  log: Logger;
+  metrics?: Metrics;
+  /** How often to look for due jobs when nothing wakes the runner. */
+  pollMs?: number;
+  owner?: string;
+}
+
+/**
+ * Runs jobs from the queue with bounded concurrency. Never crashes on a handler's error: the error
+ * goes to the queue (retry or park) and the loop goes on.
+ */
+export class JobRunner {
+  readonly owner: string;
+  private readonly running = new Map<number, { job: Job; controller: AbortController; done: Promise<void> }>();
+  private stopping = false;
+  private started = false;
+  private wake: (() => void) | undefined;
+  private loopDone: Promise<void> | undefined;
+  private unsubscribe: (() => void) | undefined;
+  private lastReclaim = 0;
+
+  constructor(private readonly options: RunnerOptions) {
+    this.owner = options.owner ?? `worker-${process.pid}-${randomUUID().slice(0, 8)}`;
+  }
+
+  start(): void {
+    if (this.started) return;
+    this.started = true;
+    this.unsubscribe = this.options.queue.onEnqueue(() => this.wake?.());
+    this.loopDone = this.loop();
+  }
+
+  /** Stops claiming; waits up to `graceMs` for running jobs, then aborts and releases the rest. */
+  async stop(graceMs = 10_000): Promise<void> {
+    if (!this.started) return;
+    this.stopping = true;
+    this.unsubscribe?.();
+    this.wake?.();
+    await this.loopDone;
+    const pending = [...this.running.values()];
+    const timedOut = await Promise.race([
+      Promise.all(pending.map((r) => r.done)).then(() => false),
+      new Promise<boolean>((resolve) => setTimeout(() => resolve(true), graceMs).unref()),
+    ]);
+    if (timedOut) {
+      for (const r of this.running.values()) {
+        r.controller.abort(new Error("bridge shutting down"));
+        await this.options.queue.release(r.job, this.owner);
+      }
+    }
+  }
+
+  get activeJobs(): number {
+    return this.running.size;
+  }
+
+  private async loop(): Promise<void> {
+    const pollMs = this.options.pollMs ?? 250;
+    while (!this.stopping) {
+      try {
+        if (Date.now() - this.lastReclaim > Math.min(this.options.leaseMs / 4, 5_000)) {
+          this.lastReclaim = Date.now();
+          await this.options.queue.reclaimExpired();
+        }
+        const free = this.options.concurrency - this.running.size;
+        if (free > 0) {
+          const jobs = await this.options.queue.claim(this.owner, free, [...this.options.handlers.keys()]);
+          for (const job of jobs) this.launch(job);
+          if (jobs.length === free) continue;
+        }
+      } catch (error) {
+        this.options.log.error({ err: errorMessage(error) }, "job loop error; retrying");
+      }
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, pollMs);
+        this.wake = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+      this.wake = undefined;
+    }
+  }
+
+  private launch(job: Job): void {
+    const controller = new AbortController();
+    const done = this.execute(job, controller).finally(() => {
+      this.running.delete(job.id);
+      this.wake?.();
+    });
+    this.running.set(job.id, { job, controller, done });
+  }
+
+  private async execute(job: Job, controller: AbortController): Promise<void> {
+    const { queue, activity, metrics } = this.options;
+    const handler = this.options.handlers.get(job.kind);
+    const log = this.options.log.child({ job: job.id, kind: job.kind, shop: job.shopId ?? undefined });
+    const timeoutMs = handler?.timeoutMs ?? this.options.timeoutMs;
+    let flagged: string | undefined;
+    const context: JobContext = {
+      job,
+      signal: controller.signal,
+      log,
+      step: async (action, outcome, detail) => {
+        if (job.recordId !== null) await activity.step(job.recordId, action, outcome, detail);
+      },
+      summarize: async (summary) => {
+        if (job.recordId !== null) await activity.summarize(job.recordId, summary);
+      },
+      flag: (reason) => {
+        flagged = reason;
+      },
+    };
+    const started = performance.now();
+    const heartbeat = setInterval(() => {
+      void queue.heartbeat(job, this.owner).catch(() => undefined);
+    }, Math.max(1_000, this.options.leaseMs / 3));
+    heartbeat.unref();
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      if (!handler) throw new Error(`no handler for job kind "${job.kind}"`);
+      const timeout = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => {
+          const error = new UpstreamTimeout(`job ran longer than ${timeoutMs} ms`);
+          controller.abort(error);
+          reject(error);
+        }, timeoutMs);
+      });
+      await Promise.race([handler.run(job.payload, context), timeout]);
+      const finished = await queue.complete(job, this.owner);
+      if (finished && flagged !== undefined && job.recordId !== null) {
+        await activity.setState(job.recordId, "flagged", flagged);
+      }
+      metrics?.jobsFinished.inc({ kind: job.kind, outcome: finished ? "done" : "lost_lease" });
+      if (!finished) log.warn("job finished after its lease was lost; the other worker's run counts");
+    } catch (error) {
+      if (this.stopping && controller.signal.aborted) {
+        await queue.release(job, this.owner);
+        return;
+      }
+      const outcome = await queue.fail(job, this.owner, error).catch((e: unknown) => {
+        log.error({ err: errorMessage(e) }, "could not record job failure");
+        return undefined;
+      });
+      const label = outcome === undefined ? "skipped" : outcome.state === "parked" ? "parked" : "failed";
+      metrics?.jobsFinished.inc({ kind: job.kind, outcome: label });
+      const level = label === "parked" ? "error" : label === "skipped" ? "info" : "warn";
+      log[level]({ err: errorMessage(error), attempts: job.attempts }, `job ${label}`);
+    } finally {
+      clearTimeout(timer);
+      clearInterval(heartbeat);
+      metrics?.jobDuration.observe({ kind: job.kind }, (performance.now() - started) / 1000);
+    }
+  }
+}

@@ -1,0 +1,64 @@
+import { mkdirSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import SQLite from "better-sqlite3";
+import { Kysely, SqliteDialect, sql } from "kysely";
+import { type Dialect, migrateToLatest } from "./migrations.js";
+import type { Database } from "./schema.js";
+import { SecretBox } from "./secrets.js";
+
+/**
+ * The bridge's store: a Kysely database (SQLite by default, PostgreSQL when configured) plus the box
+ * that seals secrets. Callers use `store.db` through the repositories (jobs, activity, shops,
+ * account); nothing outside store/ knows which engine is underneath.
+ */
+export interface Store {
+  readonly db: Kysely<Database>;
+  readonly dialect: Dialect;
+  readonly secrets: SecretBox;
+  /** Where the data lives, for health output (a file path, or the PostgreSQL host). */
+  readonly location: string;
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface OpenStoreOptions {
+  dataDir: string;
+  /** `sqlite:<path>` or empty for `<dataDir>/bridge.sqlite`. PostgreSQL URLs come with the scale-out work. */
+  databaseUrl?: string | undefined;
+  secretKey?: string | undefined;
+  /** SQLite `synchronous` pragma: NORMAL survives a killed process; FULL also an OS crash, slower. */
+  synchronous?: "NORMAL" | "FULL";
+  migrate?: boolean;
+}
+
+export async function openStore(options: OpenStoreOptions): Promise<Store> {
+  const url = options.databaseUrl?.trim() ?? "";
+  if (url.startsWith("postgres")) {
+    throw new Error("DATABASE_URL names PostgreSQL, which this build does not support yet; leave it empty for SQLite");
+  }
+  const file = url.startsWith("sqlite:") ? resolve(url.slice("sqlite:".length)) : resolve(options.dataDir, "bridge.sqlite");
+  mkdirSync(dirname(file), { recursive: true });
+  const secrets = SecretBox.load({
+    base64Key: options.secretKey,
+    keyFile: join(dirname(file), "secret.key"),
+  });
+  const connection = new SQLite(file);
+  connection.pragma("journal_mode = WAL");
+  connection.pragma(`synchronous = ${options.synchronous ?? "NORMAL"}`);
+  connection.pragma("busy_timeout = 5000");
+  connection.pragma("foreign_keys = ON");
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: connection }) });
+  if (options.migrate !== false) await migrateToLatest(db as Kysely<unknown>, "sqlite");
+  return {
+    db,
+    dialect: "sqlite",
+    secrets,
+    location: file,
+    async ping() {
+      await sql`select 1`.execute(db);
+    },
+    async close() {
+      await db.destroy();
+    },
+  };
+}
