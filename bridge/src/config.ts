@@ -15,16 +15,26 @@ const port = z.coerce
 const positiveInt = (what: string) =>
   z.coerce.number({ message: `must be a number (${what})` }).int("must be a whole number").positive(`must be above 0 (${what})`);
 
+const isHttpUrl = (value: string) => {
+  try {
+    return ["http:", "https:"].includes(new URL(value).protocol);
+  } catch {
+    return false;
+  }
+};
+
 const optionalUrl = z
   .string()
   .trim()
   .transform((v) => (v === "" ? undefined : v))
-  .pipe(
-    z
-      .url({ message: "must be an absolute http(s) URL, e.g. https://bridge.example.com" })
-      .refine((v) => /^https?:\/\//.test(v), "must start with http:// or https://")
-      .optional(),
-  )
+  .superRefine((value, ctx) => {
+    if (value === undefined) return;
+    const hasScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(value);
+    if (hasScheme && !/^https?:\/\//i.test(value)) ctx.addIssue({ code: "custom", message: "must start with http:// or https://" });
+    else if (!isHttpUrl(value)) {
+      ctx.addIssue({ code: "custom", message: "must be an absolute http(s) URL, e.g. https://bridge.example.com" });
+    }
+  })
   .optional();
 
 export const configSchema = z.object({

@@ -1,0 +1,71 @@
+import { type ChildProcess, fork } from "node:child_process";
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { Activity } from "../../bridge/src/activity/activity.js";
+import { JobQueue } from "../../bridge/src/jobs/queue.js";
+import { openStore } from "../../bridge/src/store/store.js";
+import { tempDir } from "../helpers/temp-dir.js";
+
+const children: ChildProcess[] = [];
+afterEach(() => {
+  for (const c of children) if (c.exitCode === null) c.kill("SIGKILL");
+});
+
+function startWorker(env: Record<string, string>): Promise<ChildProcess> {
+  const child = fork(join(import.meta.dirname, "crash-worker.ts"), [], {
+    env: { ...process.env, ...env },
+    execArgv: ["--import", "tsx"],
+    stdio: "inherit",
+  });
+  children.push(child);
+  return new Promise((resolve, reject) => {
+    child.once("message", () => resolve(child));
+    child.once("exit", (code) => reject(new Error(`worker exited early with ${code}`)));
+  });
+}
+
+const waitFor = async (check: () => boolean | Promise<boolean>, ms = 20_000) => {
+  const until = Date.now() + ms;
+  while (!(await check())) {
+    if (Date.now() > until) throw new Error("timed out");
+    await new Promise((r) => setTimeout(r, 25));
+  }
+};
+
+describe("kill -9 of a worker process", () => {
+  it("loses no job, re-runs the interrupted ones after their lease, and completes each exactly once", async () => {
+    const dir = tempDir("rbc-kill9-");
+    const journal = join(dir.path, "journal.txt");
+    const store = await openStore({ dataDir: dir.path });
+    const queue = new JobQueue(store.db, new Activity(store.db), { maxAttempts: 5, backoff: { baseMs: 10, maxMs: 50 }, leaseMs: 1000 });
+    const total = 40;
+    for (let i = 0; i < total; i += 1) await queue.enqueue({ kind: "crash-test", idempotencyKey: `job-${i}`, payload: i });
+
+    const first = await startWorker({ DATA_DIR: dir.path, JOURNAL: journal, HOLD_MS: "150", LEASE_MS: "1000" });
+    // Kill it while jobs are in flight: some started, not finished.
+    await waitFor(() => existsSync(journal) && readFileSync(journal, "utf8").split("\n").filter((l) => l.startsWith("done")).length >= 4);
+    first.kill("SIGKILL");
+    await new Promise((r) => first.once("exit", r));
+    const lines = () => readFileSync(journal, "utf8").split("\n").filter(Boolean);
+    const started = new Set(lines().filter((l) => l.startsWith("start")).map((l) => l.slice(6)));
+    const doneBefore = new Set(lines().filter((l) => l.startsWith("done")).map((l) => l.slice(5)));
+    const interrupted = [...started].filter((id) => !doneBefore.has(id));
+    expect(interrupted.length).toBeGreaterThan(0);
+    expect((await queue.stats()).running).toBeGreaterThan(0);
+
+    await startWorker({ DATA_DIR: dir.path, JOURNAL: journal, HOLD_MS: "0", LEASE_MS: "1000" });
+    await waitFor(async () => (await queue.list({ state: "done", limit: 1000 })).length === total);
+
+    const done = lines().filter((l) => l.startsWith("done")).map((l) => l.slice(5));
+    // Every job ran to completion; only the interrupted ones ran again.
+    expect(new Set(done).size).toBe(total);
+    const completedTwice = done.filter((id, i) => done.indexOf(id) !== i);
+    expect(completedTwice.every((id) => interrupted.includes(id) || doneBefore.has(id))).toBe(true);
+    const jobs = await queue.list({ limit: 1000 });
+    expect(jobs.every((j) => j.state === "done")).toBe(true);
+    for (const id of interrupted) expect(jobs.find((j) => String(j.payload) === id)?.attempts).toBe(2);
+    await store.close();
+    dir.cleanup();
+  }, 60_000);
+});
