@@ -78,7 +78,7 @@ async function main(argv: string[]): Promise<number> {
       return 0;
     }
     if (command === "jobs") {
-      const queue = new JobQueue(store.db, new Activity(store.db), {
+      const queue = new JobQueue(store, new Activity(store.db), {
         maxAttempts: config.JOB_MAX_ATTEMPTS,
         backoff: { baseMs: config.JOB_BACKOFF_BASE_MS, maxMs: config.JOB_BACKOFF_MAX_MS },
         leaseMs: config.JOB_LEASE_MS,

@@ -49,7 +49,7 @@ export async function startBridge(options: StartOptions = {}): Promise<RunningBr
   const now = options.now ?? Date.now;
   const store = await openStore({ dataDir: config.DATA_DIR, databaseUrl: config.DATABASE_URL, secretKey: config.SECRET_KEY });
   const activity = new Activity(store.db, now);
-  const queue = new JobQueue(store.db, activity, {
+  const queue = new JobQueue(store, activity, {
     maxAttempts: config.JOB_MAX_ATTEMPTS,
     backoff: { baseMs: config.JOB_BACKOFF_BASE_MS, maxMs: config.JOB_BACKOFF_MAX_MS },
     leaseMs: config.JOB_LEASE_MS,

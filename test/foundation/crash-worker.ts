@@ -15,7 +15,7 @@ const holdMs = Number(process.env.HOLD_MS ?? "0");
 const leaseMs = Number(process.env.LEASE_MS ?? "1000");
 const store = await openStore({ dataDir });
 const activity = new Activity(store.db);
-const queue = new JobQueue(store.db, activity, { maxAttempts: 5, backoff: { baseMs: 10, maxMs: 50 }, leaseMs });
+const queue = new JobQueue(store, activity, { maxAttempts: 5, backoff: { baseMs: 10, maxMs: 50 }, leaseMs });
 const runner = new JobRunner({
   queue,
   activity,

@@ -38,7 +38,7 @@ describe("kill -9 of a worker process", () => {
     const dir = tempDir("rbc-kill9-");
     const journal = join(dir.path, "journal.txt");
     const store = await openStore({ dataDir: dir.path });
-    const queue = new JobQueue(store.db, new Activity(store.db), { maxAttempts: 5, backoff: { baseMs: 10, maxMs: 50 }, leaseMs: 1000 });
+    const queue = new JobQueue(store, new Activity(store.db), { maxAttempts: 5, backoff: { baseMs: 10, maxMs: 50 }, leaseMs: 1000 });
     const total = 40;
     for (let i = 0; i < total; i += 1) await queue.enqueue({ kind: "crash-test", idempotencyKey: `job-${i}`, payload: i });
 

@@ -14,7 +14,7 @@ function queueOn(s: Store, options: Partial<ConstructorParameters<typeof JobQueu
   const activity = new Activity(s.db, now);
   return {
     activity,
-    queue: new JobQueue(s.db, activity, {
+    queue: new JobQueue(s, activity, {
       maxAttempts: 3,
       backoff: { baseMs: 1000, maxMs: 60_000 },
       leaseMs: 30_000,

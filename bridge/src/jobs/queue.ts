@@ -1,8 +1,10 @@
-import type { Kysely, Selectable } from "kysely";
+import { type Kysely, type Selectable, sql } from "kysely";
 import { type Activity, type Db, type Subject } from "../activity/activity.js";
 import { type BackoffPolicy, backoffDelayMs } from "../lib/backoff.js";
 import { RateLimited, Skip, errorMessage, isRetryable } from "../lib/errors.js";
 import type { Database, JobState, JobsTable } from "../store/schema.js";
+import type { Store } from "../store/store.js";
+import { SqliteJobStatements } from "./sqlite-statements.js";
 
 export interface Job<P = unknown> {
   id: number;
@@ -68,13 +70,19 @@ export class JobQueue {
   private readonly random: () => number;
   private readonly listeners = new Set<() => void>();
 
+  private readonly fast: SqliteJobStatements | undefined;
+
+  private readonly db: Kysely<Database>;
+
   constructor(
-    private readonly db: Kysely<Database>,
+    store: Pick<Store, "db" | "sqlite">,
     private readonly activity: Activity,
     private readonly options: QueueOptions,
   ) {
+    this.db = store.db;
     this.now = options.now ?? Date.now;
     this.random = options.random ?? Math.random;
+    this.fast = store.sqlite ? new SqliteJobStatements(store.db, store.sqlite) : undefined;
   }
 
   /** Called after every enqueue, so in-process runners wake at once instead of polling. */
@@ -84,9 +92,12 @@ export class JobQueue {
   }
 
   async enqueue(input: EnqueueInput, trx?: Db): Promise<{ job: Job; created: boolean }> {
+    // A job without an activity record is one statement, which is its own transaction.
     const result = trx
       ? await this.insert(input, trx)
-      : await this.db.transaction().execute((t) => this.insert(input, t));
+      : !input.subject
+        ? await this.insertAlone(input)
+        : await this.db.transaction().execute((t) => this.insert(input, t));
     if (result.created) this.notify();
     return result;
   }
@@ -100,6 +111,29 @@ export class JobQueue {
     });
     if (results.some((r) => r.created)) this.notify();
     return results;
+  }
+
+  /** A job without an activity record: one statement, which is its own transaction. */
+  private async insertAlone(input: EnqueueInput): Promise<{ job: Job; created: boolean }> {
+    if (!this.fast) return this.insert(input, this.db);
+    const at = this.now();
+    const inserted = await this.fast.insert({
+      kind: input.kind,
+      shop_id: input.shopId ?? null,
+      idempotency_key: input.idempotencyKey,
+      payload: JSON.stringify(input.payload ?? null),
+      priority: input.priority ?? 0,
+      max_attempts: input.maxAttempts ?? this.options.maxAttempts,
+      run_at: input.runAt ?? at,
+      created_at: at,
+    });
+    if (inserted) return { job: toJob(inserted), created: true };
+    const existing = await this.db
+      .selectFrom("jobs")
+      .selectAll()
+      .where("idempotency_key", "=", input.idempotencyKey)
+      .executeTakeFirstOrThrow();
+    return { job: toJob(existing), created: false };
   }
 
   private async insert(input: EnqueueInput, trx: Db): Promise<{ job: Job; created: boolean }> {
@@ -149,34 +183,40 @@ export class JobQueue {
    */
   async claim(owner: string, limit: number, kinds?: string[]): Promise<Job[]> {
     const at = this.now();
-    return this.db.transaction().execute(async (trx) => {
-      let due = trx
-        .selectFrom("jobs")
-        .select("id")
-        .where("state", "=", "waiting")
-        .where("run_at", "<=", at)
-        .orderBy("priority", "desc")
-        .orderBy("run_at")
-        .orderBy("id")
-        .limit(limit);
-      if (kinds && kinds.length > 0) due = due.where("kind", "in", kinds);
-      const ids = (await due.execute()).map((r) => r.id);
-      if (ids.length === 0) return [];
-      const rows = await trx
-        .updateTable("jobs")
-        .set((eb) => ({
-          state: "running",
-          lease_owner: owner,
-          lease_until: at + this.options.leaseMs,
-          attempts: eb("attempts", "+", 1),
-          updated_at: at,
-        }))
-        .where("id", "in", ids)
-        .where("state", "=", "waiting")
-        .returningAll()
-        .execute();
-      return rows.map(toJob).sort((a, b) => b.priority - a.priority || a.runAt - b.runAt || a.id - b.id);
-    });
+    if (this.fast) {
+      const claimed = await this.fast.claim(owner, limit, at, at + this.options.leaseMs, kinds);
+      return claimed.map(toJob).sort((a, b) => b.priority - a.priority || a.runAt - b.runAt || a.id - b.id);
+    }
+    // One UPDATE … WHERE id IN (SELECT … LIMIT n) RETURNING: a single atomic statement, so two
+    // claimers can never take the same job (SQLite serialises writers; PostgreSQL adds SKIP LOCKED).
+    const rows = await this.db
+      .updateTable("jobs")
+      .set((eb) => ({
+        state: "running",
+        lease_owner: owner,
+        lease_until: at + this.options.leaseMs,
+        attempts: eb("attempts", "+", 1),
+        updated_at: at,
+      }))
+      .where("id", "in", (eb) => {
+        // The state is a literal, not a bound parameter, so the engine can use the partial index
+        // on waiting jobs (SQLite only matches a partial index's WHERE against literals).
+        let due = eb
+          .selectFrom("jobs")
+          .select("id")
+          .where("state", "=", sql.lit("waiting"))
+          .where("run_at", "<=", at)
+          .orderBy("priority", "desc")
+          .orderBy("run_at")
+          .orderBy("id")
+          .limit(limit);
+        if (kinds && kinds.length > 0) due = due.where("kind", "in", kinds);
+        return due;
+      })
+      .where("state", "=", "waiting")
+      .returningAll()
+      .execute();
+    return rows.map(toJob).sort((a, b) => b.priority - a.priority || a.runAt - b.runAt || a.id - b.id);
   }
 
   /** Extends a running job's lease; false when the lease was lost. */
@@ -202,18 +242,28 @@ export class JobQueue {
   }
 
   private async finish(job: Job, owner: string, state: "done" | "skipped", reason: string | null): Promise<boolean> {
+    if (job.recordId === null) {
+      if (this.fast) {
+        return state === "done" ? this.fast.complete(job.id, owner, this.now) : this.fast.finish(job.id, owner, state, reason, this.now());
+      }
+      return this.finishJob(this.db, job, owner, state, reason);
+    }
     return this.db.transaction().execute(async (trx) => {
-      const result = await trx
-        .updateTable("jobs")
-        .set({ state, lease_owner: null, lease_until: null, last_error: reason, updated_at: this.now() })
-        .where("id", "=", job.id)
-        .where("state", "=", "running")
-        .where("lease_owner", "=", owner)
-        .executeTakeFirst();
-      if (Number(result.numUpdatedRows) !== 1) return false;
-      if (job.recordId !== null) await this.settleRecord(job.recordId, state, reason, trx);
+      if (!(await this.finishJob(trx, job, owner, state, reason))) return false;
+      await this.settleRecord(job.recordId!, state, reason, trx);
       return true;
     });
+  }
+
+  private async finishJob(db: Db, job: Job, owner: string, state: "done" | "skipped", reason: string | null): Promise<boolean> {
+    const result = await db
+      .updateTable("jobs")
+      .set({ state, lease_owner: null, lease_until: null, last_error: reason, updated_at: this.now() })
+      .where("id", "=", job.id)
+      .where("state", "=", "running")
+      .where("lease_owner", "=", owner)
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) === 1;
   }
 
   /**
@@ -291,7 +341,7 @@ export class JobQueue {
     const expired = await this.db
       .selectFrom("jobs")
       .selectAll()
-      .where("state", "=", "running")
+      .where("state", "=", sql.lit("running"))
       .where("lease_until", "<", at)
       .execute();
     let reclaimed = 0;

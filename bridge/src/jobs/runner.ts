@@ -51,6 +51,7 @@ export class JobRunner {
   private loopDone: Promise<void> | undefined;
   private unsubscribe: (() => void) | undefined;
   private lastReclaim = 0;
+  private heartbeatTimer: NodeJS.Timeout | undefined;
 
   constructor(private readonly options: RunnerOptions) {
     this.owner = options.owner ?? `worker-${process.pid}-${randomUUID().slice(0, 8)}`;
@@ -60,6 +61,11 @@ export class JobRunner {
     if (this.started) return;
     this.started = true;
     this.unsubscribe = this.options.queue.onEnqueue(() => this.wake?.());
+    // One timer extends the leases of all running jobs, so long jobs keep them.
+    this.heartbeatTimer = setInterval(() => {
+      for (const { job } of this.running.values()) void this.options.queue.heartbeat(job, this.owner).catch(() => undefined);
+    }, Math.max(1_000, this.options.leaseMs / 3));
+    this.heartbeatTimer.unref();
     this.loopDone = this.loop();
   }
 
@@ -68,6 +74,7 @@ export class JobRunner {
     if (!this.started) return;
     this.stopping = true;
     this.unsubscribe?.();
+    clearInterval(this.heartbeatTimer);
     this.wake?.();
     await this.loopDone;
     const pending = [...this.running.values()];
@@ -127,13 +134,17 @@ export class JobRunner {
   private async execute(job: Job, controller: AbortController): Promise<void> {
     const { queue, activity, metrics } = this.options;
     const handler = this.options.handlers.get(job.kind);
-    const log = this.options.log.child({ job: job.id, kind: job.kind, shop: job.shopId ?? undefined });
+    // A child logger per job costs more than a fast job itself: made on first use only.
+    let childLog: Logger | undefined;
+    const jobLog = () => (childLog ??= this.options.log.child({ job: job.id, kind: job.kind, shop: job.shopId ?? undefined }));
     const timeoutMs = handler?.timeoutMs ?? this.options.timeoutMs;
     let flagged: string | undefined;
     const context: JobContext = {
       job,
       signal: controller.signal,
-      log,
+      get log() {
+        return jobLog();
+      },
       step: async (action, outcome, detail) => {
         if (job.recordId !== null) await activity.step(job.recordId, action, outcome, detail);
       },
@@ -145,10 +156,6 @@ export class JobRunner {
       },
     };
     const started = performance.now();
-    const heartbeat = setInterval(() => {
-      void queue.heartbeat(job, this.owner).catch(() => undefined);
-    }, Math.max(1_000, this.options.leaseMs / 3));
-    heartbeat.unref();
     let timer: NodeJS.Timeout | undefined;
     try {
       if (!handler) throw new Error(`no handler for job kind "${job.kind}"`);
@@ -165,23 +172,22 @@ export class JobRunner {
         await activity.setState(job.recordId, "flagged", flagged);
       }
       metrics?.jobsFinished.inc({ kind: job.kind, outcome: finished ? "done" : "lost_lease" });
-      if (!finished) log.warn("job finished after its lease was lost; the other worker's run counts");
+      if (!finished) jobLog().warn("job finished after its lease was lost; the other worker's run counts");
     } catch (error) {
       if (this.stopping && controller.signal.aborted) {
         await queue.release(job, this.owner);
         return;
       }
       const outcome = await queue.fail(job, this.owner, error).catch((e: unknown) => {
-        log.error({ err: errorMessage(e) }, "could not record job failure");
+        jobLog().error({ err: errorMessage(e) }, "could not record job failure");
         return undefined;
       });
       const label = outcome === undefined ? "skipped" : outcome.state === "parked" ? "parked" : "failed";
       metrics?.jobsFinished.inc({ kind: job.kind, outcome: label });
       const level = label === "parked" ? "error" : label === "skipped" ? "info" : "warn";
-      log[level]({ err: errorMessage(error), attempts: job.attempts }, `job ${label}`);
+      jobLog()[level]({ err: errorMessage(error), attempts: job.attempts }, `job ${label}`);
     } finally {
       clearTimeout(timer);
-      clearInterval(heartbeat);
       metrics?.jobDuration.observe({ kind: job.kind }, (performance.now() - started) / 1000);
     }
   }

@@ -41,7 +41,9 @@ export function migrationsFor(dialect: Dialect): Record<string, Migration> {
         await sql`CREATE INDEX jobs_running_lease ON jobs (lease_until) WHERE state = 'running'`.execute(db);
         await sql`CREATE INDEX jobs_parked ON jobs (shop_id, id) WHERE state = 'parked'`.execute(db);
         await db.schema.createIndex("jobs_record").on("jobs").column("record_id").execute();
-        await db.schema.createIndex("jobs_updated").on("jobs").columns(["state", "updated_at"]).execute();
+        // For retention pruning only. Deliberately not led by `state`: an index on (state, …) would
+        // tempt the planner away from the partial index the claim query needs.
+        await db.schema.createIndex("jobs_updated").on("jobs").column("updated_at").execute();
 
         await id(db.schema.createTable("activity_records"))
           .addColumn("shop_id", "text", (c) => c.notNull())

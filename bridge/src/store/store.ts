@@ -17,6 +17,8 @@ export interface Store {
   readonly secrets: SecretBox;
   /** Where the data lives, for health output (a file path, or the PostgreSQL host). */
   readonly location: string;
+  /** The SQLite connection under `db` (SQLite stores only), for prepared hot-path statements. */
+  readonly sqlite?: SQLite.Database;
   ping(): Promise<void>;
   close(): Promise<void>;
 }
@@ -54,6 +56,7 @@ export async function openStore(options: OpenStoreOptions): Promise<Store> {
     dialect: "sqlite",
     secrets,
     location: file,
+    sqlite: connection,
     async ping() {
       await sql`select 1`.execute(db);
     },

@@ -1,0 +1,109 @@
+import type SQLite from "better-sqlite3";
+import type { Kysely } from "kysely";
+import type { Database, JobsTable } from "../store/schema.js";
+
+type JobRow = { [K in keyof JobsTable]: JobsTable[K] extends { __select__: infer S } ? S : JobsTable[K] };
+
+/**
+ * The queue's three hot statements (enqueue, claim, finish) as prepared SQLite statements. Kysely
+ * compiles and prepares every query anew, which costs more than the statement itself; on the hot
+ * path that overhead alone would cap the queue near 2,000 jobs/s. The statements run while holding
+ * Kysely's connection lock, so they never interleave with a transaction Kysely has open.
+ */
+export class SqliteJobStatements {
+  private readonly insertStatement: SQLite.Statement;
+  private readonly claimStatements = new Map<number, SQLite.Statement>();
+  private readonly finishStatement: SQLite.Statement;
+  private readonly completeManyStatement: SQLite.Statement;
+  private pendingDone: { id: number; owner: string; resolve: (ok: boolean) => void; reject: (e: unknown) => void }[] = [];
+
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly connection: SQLite.Database,
+  ) {
+    this.insertStatement = connection.prepare(
+      `INSERT INTO jobs (kind, shop_id, idempotency_key, payload, state, priority, attempts, max_attempts, run_at,
+         lease_until, lease_owner, last_error, record_id, created_at, updated_at)
+       VALUES (@kind, @shop_id, @idempotency_key, @payload, 'waiting', @priority, 0, @max_attempts, @run_at,
+         NULL, NULL, NULL, NULL, @created_at, @created_at)
+       ON CONFLICT (idempotency_key) DO NOTHING RETURNING *`,
+    );
+    this.finishStatement = connection.prepare(
+      `UPDATE jobs SET state = @state, lease_owner = NULL, lease_until = NULL, last_error = @reason, updated_at = @at
+       WHERE id = @id AND state = 'running' AND lease_owner = @owner`,
+    );
+    this.completeManyStatement = connection.prepare(
+      `UPDATE jobs SET state = 'done', lease_owner = NULL, lease_until = NULL, last_error = NULL, updated_at = ?
+       WHERE id IN (SELECT value FROM json_each(?)) AND state = 'running' AND lease_owner = ? RETURNING id`,
+    );
+  }
+
+  /**
+   * Marks a job done, grouped with the other completions of the same tick into one statement
+   * (group commit): under load, one write for many jobs instead of one each.
+   */
+  complete(id: number, owner: string, at: () => number): Promise<boolean> {
+    return new Promise((resolve, reject) => {
+      if (this.pendingDone.length === 0) setImmediate(() => void this.flushDone(at()));
+      this.pendingDone.push({ id, owner, resolve, reject });
+    });
+  }
+
+  private async flushDone(at: number): Promise<void> {
+    const batch = this.pendingDone;
+    this.pendingDone = [];
+    const owners = [...new Set(batch.map((b) => b.owner))];
+    try {
+      const finished = await this.locked(() => {
+        const ids = new Set<number>();
+        for (const owner of owners) {
+          const mine = batch.filter((b) => b.owner === owner).map((b) => b.id);
+          for (const row of this.completeManyStatement.all(at, JSON.stringify(mine), owner) as { id: number }[]) ids.add(Number(row.id));
+        }
+        return ids;
+      });
+      for (const b of batch) b.resolve(finished.has(b.id));
+    } catch (error) {
+      for (const b of batch) b.reject(error);
+    }
+  }
+
+  async insert(values: {
+    kind: string;
+    shop_id: string | null;
+    idempotency_key: string;
+    payload: string;
+    priority: number;
+    max_attempts: number;
+    run_at: number;
+    created_at: number;
+  }): Promise<JobRow | undefined> {
+    return this.locked(() => this.insertStatement.get(values) as JobRow | undefined);
+  }
+
+  async claim(owner: string, limit: number, at: number, leaseUntil: number, kinds: string[] | undefined): Promise<JobRow[]> {
+    const kindCount = kinds?.length ?? 0;
+    let statement = this.claimStatements.get(kindCount);
+    if (!statement) {
+      const kindFilter = kindCount > 0 ? `AND kind IN (${Array.from({ length: kindCount }, () => "?").join(", ")})` : "";
+      // 'waiting' is a literal so SQLite can use the partial index on waiting jobs.
+      statement = this.connection.prepare(
+        `UPDATE jobs SET state = 'running', lease_owner = ?, lease_until = ?, attempts = attempts + 1, updated_at = ?
+         WHERE id IN (SELECT id FROM jobs WHERE state = 'waiting' AND run_at <= ? ${kindFilter}
+                      ORDER BY priority DESC, run_at, id LIMIT ?)
+         AND state = 'waiting' RETURNING *`,
+      );
+      this.claimStatements.set(kindCount, statement);
+    }
+    const claim = statement;
+    return this.locked(() => claim.all(owner, leaseUntil, at, at, ...(kinds ?? []), limit) as JobRow[]);
+  }
+
+  async finish(id: number, owner: string, state: "done" | "skipped", reason: string | null, at: number): Promise<boolean> {
+    return this.locked(() => this.finishStatement.run({ id, owner, state, reason, at }).changes === 1);
+  }
+
+  private locked<T>(work: () => T): Promise<T> {
+    return this.db.connection().execute(async () => work());
+  }
+}
