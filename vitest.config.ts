@@ -20,6 +20,16 @@ export default defineConfig({
           pool: "forks",
         },
       },
+      {
+        extends: true,
+        test: {
+          name: "wordpress",
+          include: ["test/wordpress/**/*.test.ts"],
+          globalSetup: ["test/wordpress/harness/global-setup.ts"],
+          fileParallelism: false,
+          pool: "forks",
+        },
+      },
     ],
   },
 });
