@@ -2,7 +2,7 @@
 /**
  * Product events, only while WooCommerce is the product master (learnt from the bridge's settings,
  * cached in an autoloaded option). Hooks only collect ids; at shutdown one multi-row INSERT records
- * one event per product and topic, so a save that fires five hooks makes one row.
+ * one event per product and topic, so a save that fires the update hook five times makes one row.
  *
  * @package RackbeatConnector
  */
@@ -17,7 +17,7 @@ final class ProductEvents {
 	const DELETED = 'product.deleted';
 	const STOCK   = 'stock.changed';
 
-	/** @var array<int, array{topics: array<string, true>, parent_id: int}> */
+	/** @var array<int, array{topics: array<string, true>, parent_id: int, created?: bool}> */
 	private $pending = array();
 
 	/** @var bool */
@@ -27,9 +27,9 @@ final class ProductEvents {
 		if ( ! Settings::woo_is_product_master() ) {
 			return;
 		}
-		add_action( 'woocommerce_new_product', array( $this, 'on_product_saved' ), 90, 2 );
+		add_action( 'woocommerce_new_product', array( $this, 'on_product_created' ), 90, 2 );
 		add_action( 'woocommerce_update_product', array( $this, 'on_product_saved' ), 90, 2 );
-		add_action( 'woocommerce_new_product_variation', array( $this, 'on_product_saved' ), 90, 2 );
+		add_action( 'woocommerce_new_product_variation', array( $this, 'on_product_created' ), 90, 2 );
 		add_action( 'woocommerce_update_product_variation', array( $this, 'on_product_saved' ), 90, 2 );
 		add_action( 'woocommerce_product_set_stock', array( $this, 'on_stock' ), 90, 1 );
 		add_action( 'woocommerce_variation_set_stock', array( $this, 'on_stock' ), 90, 1 );
@@ -40,6 +40,14 @@ final class ProductEvents {
 		// Trash and delete from the posts screens go through WordPress, not the data store.
 		add_action( 'trashed_post', array( $this, 'on_post_removed' ), 90, 1 );
 		add_action( 'before_delete_post', array( $this, 'on_post_removed' ), 90, 1 );
+	}
+
+	/** A new product's first stock figure is part of its creation, not a stock change. */
+	public function on_product_created( $product_id, $product = null ) {
+		$this->on_product_saved( $product_id, $product );
+		if ( isset( $this->pending[ (int) $product_id ] ) ) {
+			$this->pending[ (int) $product_id ]['created'] = true;
+		}
 	}
 
 	/** @param int $product_id @param \WC_Product|null $product */
@@ -96,10 +104,11 @@ final class ProductEvents {
 	public function flush() {
 		$events = array();
 		foreach ( $this->pending as $id => $item ) {
-			// A deleted product needs no "changed" notice; a changed one already covers its stock.
+			// A deleted product needs no other notice; otherwise each topic once (a stock change
+			// usually also saves the product, so both notices go).
 			$topics = isset( $item['topics'][ self::DELETED ] ) ? array( self::DELETED ) : array_keys( $item['topics'] );
-			if ( isset( $item['topics'][ self::CHANGED ] ) && ! isset( $item['topics'][ self::DELETED ] ) ) {
-				$topics = array( self::CHANGED );
+			if ( ! empty( $item['created'] ) ) {
+				$topics = array_diff( $topics, array( self::STOCK ) );
 			}
 			foreach ( $topics as $topic ) {
 				$events[] = array(

@@ -8,7 +8,7 @@
  *   network call;
  * - wp_mail() is captured to $WORK/log/mail.jsonl (the machine has no sendmail);
  * - the plugin's clock can be pinned with $WORK/clock.txt (to replay the protocol's signing vectors);
- * - routes under rbc-test/v1 (administrators only) place orders the way WooCommerce's classic
+ * - routes under rbc-test/v1 (manage_woocommerce: administrators and shop managers) place orders the way WooCommerce's classic
  *   checkout, block checkout (Store API), admin editor and REST API do, in WooCommerce's order of
  *   saves and hooks (see woocommerce-notes.md §1.1), and expose the outbox for assertions.
  */
@@ -60,7 +60,7 @@ add_action( 'rest_api_init', 'rbc_test_routes' );
 
 function rbc_test_routes() {
 	$admin = static function () {
-		return current_user_can( 'manage_options' );
+		return current_user_can( 'manage_woocommerce' );
 	};
 	$route = static function ( $path, $methods, $callback ) use ( $admin ) {
 		register_rest_route( 'rbc-test/v1', $path, array( 'methods' => $methods, 'callback' => $callback, 'permission_callback' => $admin ) );
