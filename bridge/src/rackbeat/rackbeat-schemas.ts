@@ -268,13 +268,31 @@ export type RackbeatWebhook = z.infer<typeof webhookSchema>;
 
 // ───────────── envelopes ─────────────
 
+/**
+ * Envelope schemas are built once per (key, item schema) and reused: zod compiles an object
+ * schema on its first parse, so building one per request would cost more than the parsing.
+ */
+const envelopes = new Map<string, WeakMap<z.ZodType, z.ZodType>>();
+function memo<S extends z.ZodType>(kind: string, key: string, item: z.ZodType, build: () => S): S {
+  const id = `${kind}:${key}`;
+  let byItem = envelopes.get(id);
+  if (!byItem) envelopes.set(id, (byItem = new WeakMap()));
+  let schema = byItem.get(item);
+  if (!schema) byItem.set(item, (schema = build()));
+  return schema as S;
+}
+
 /** Singles: `{<singular>: {...}}` [§2.1]. */
 export function singleEnvelope<T extends z.ZodType>(key: string, item: T) {
-  return z.object({ [key]: item }).transform((envelope) => envelope[key] as z.output<T>);
+  return memo("single", key, item, () => z.object({ [key]: item }).transform((envelope) => envelope[key] as z.output<T>));
 }
 
 /** Lists: `{<plural>: [...], total, pages, limit, page}` [§2.1, DEV pagination]. */
 export function listEnvelope<T extends z.ZodType>(key: string, item: T) {
+  return memo("list", key, item, () => listEnvelopeSchema(key, item));
+}
+
+function listEnvelopeSchema<T extends z.ZodType>(key: string, item: T) {
   return z
     .object({
       [key]: z.array(item),
