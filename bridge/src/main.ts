@@ -18,6 +18,8 @@ import { Shops } from "./shops/shops.js";
 import { checkWooKeysOverRest } from "./shops/woo-key-check.js";
 import { openStore } from "./store/store.js";
 import { BRIDGE_VERSION } from "./version.js";
+import { defaultShopSettings } from "./settings/shop-settings.js";
+import { rackbeatAccountFeature } from "./account/rackbeat-account.js";
 
 export interface StartOptions {
   /** Environment-style overrides (tests pass DATA_DIR, PORT=0 …); merged over process.env when `env` is absent. */
@@ -69,7 +71,7 @@ export async function startBridge(options: StartOptions = {}): Promise<RunningBr
     metrics,
     now,
   };
-  const features = [coreFeature, outboxPullFeature, ...(options.features ?? (await defaultFeatures()))];
+  const features = [coreFeature, outboxPullFeature, rackbeatAccountFeature, ...(options.features ?? (await defaultFeatures()))];
 
   const handlers = new Map<string, JobHandler>();
   for (const feature of features) for (const [kind, handler] of feature.handlers?.(ctx) ?? []) handlers.set(kind, handler);
@@ -87,7 +89,7 @@ export async function startBridge(options: StartOptions = {}): Promise<RunningBr
   const app = createApp(ctx, {
     features,
     checkWooKeys: options.checkWooKeys ?? ((input) => checkWooKeysOverRest(input, config.WOOCOMMERCE_TIMEOUT_MS)),
-    defaultSettings: () => ({}),
+    defaultSettings: () => defaultShopSettings({ pairedOn: new Date(now()).toISOString().slice(0, 10) }),
   });
   const server = await new Promise<Server>((resolve, reject) => {
     const s = app.listen(config.PORT, config.HOST, () => resolve(s));

@@ -5,6 +5,7 @@ import { readBody } from "./body.js";
 import { HttpError, sendError } from "./errors.js";
 import { healthRoutes } from "./routes/health.js";
 import { type WooKeyCheck, disconnectRoute, pairingRoutes } from "./routes/pairing.js";
+import { settingsRoutes } from "./routes/settings.js";
 import { shopRoutes } from "./routes/shop-activity.js";
 
 export interface AppOptions {
@@ -46,6 +47,7 @@ export function createApp(ctx: BridgeContext, options: AppOptions): express.Expr
   app.use("/v1/account", verify);
   disconnectRoute(signed, ctx);
   shopRoutes(signed, ctx, options.features);
+  settingsRoutes(signed, ctx);
   for (const feature of options.features) feature.signedRoutes?.(signed, ctx);
   app.use(signed);
 
