@@ -83,7 +83,7 @@ final class Pairing {
 			case 401:
 				return new WP_Error( 'rackbeat_connector_code_refused', __( 'The bridge refused the pairing code (wrong, used or expired). Run `rackbeat-bridge pair` again for a new code.', 'rackbeat-connector' ), array( 'status' => 400 ) );
 			case 409:
-				$theirs = isset( $json['protocol_version'] ) ? (int) $json['protocol_version'] : ( isset( $json['bridge_protocol_version'] ) ? (int) $json['bridge_protocol_version'] : 0 );
+				$theirs = self::bridge_protocol_from_error( $json );
 				Settings::update_state( array( 'bridge_protocol_version' => $theirs ) );
 				return new WP_Error(
 					'rackbeat_connector_protocol_mismatch',
@@ -128,6 +128,23 @@ final class Pairing {
 			'bridge_protocol_version' => isset( $state['bridge_protocol_version'] ) ? (int) $state['bridge_protocol_version'] : null,
 			'protocol_version'        => RACKBEAT_CONNECTOR_PROTOCOL_VERSION,
 		);
+	}
+
+	/**
+	 * The bridge's protocol version from a 409 answer: {details: [{bridge_protocol_version}]} as the
+	 * bridge sends it, or a top-level protocol_version.
+	 *
+	 * @param array<string, mixed> $json
+	 */
+	private static function bridge_protocol_from_error( array $json ) {
+		if ( isset( $json['details'] ) && is_array( $json['details'] ) ) {
+			foreach ( $json['details'] as $detail ) {
+				if ( is_array( $detail ) && isset( $detail['bridge_protocol_version'] ) ) {
+					return (int) $detail['bridge_protocol_version'];
+				}
+			}
+		}
+		return isset( $json['protocol_version'] ) ? (int) $json['protocol_version'] : 0;
 	}
 
 	/** Whether the bridge and this plugin disagree on the protocol version (admin notice). */
