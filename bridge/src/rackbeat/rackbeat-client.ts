@@ -393,24 +393,51 @@ export class RackbeatClient {
   }
 
   /**
-   * Customers whose `contact_email` equals `email` (case-insensitive). Sends both the attribute
-   * filter and `search`, then keeps exact matches only: Rackbeat documents neither an e-mail
-   * filter nor what `search` covers on customers, so a server that ignores both yields [] (a new
-   * customer) rather than a wrong match.
+   * Items of a list whose attribute equals a value, found without trusting undocumented server
+   * behaviour: first the plain attribute filter; if the page holds anything that does not match,
+   * the server ignored the filter, so the free-text `search` is tried instead. Either way only
+   * exact matches (by `matches`) are returned, so a server that supports neither yields [] —
+   * never a wrong record.
    */
-  async findCustomersByEmail(email: string, options?: CallOptions): Promise<RackbeatCustomer[]> {
-    const wanted = normaliseEmail(email);
-    if (!wanted) return [];
-    const found = await this.collect(this.paginate("/customers", "customers", customerSchema, { contact_email: email.trim(), search: email.trim(), limit: 100 }, options));
-    return found.filter((c) => normaliseEmail(c.contact_email) === wanted);
+  private async findExact<T extends z.ZodType>(
+    path: string,
+    key: string,
+    item: T,
+    attribute: string,
+    value: string,
+    matches: (found: z.output<T>) => boolean,
+    options?: CallOptions,
+  ): Promise<z.output<T>[]> {
+    const limit = 100;
+    const first = await this.page(path, key, item, { [attribute]: value, limit, page: 1 }, options);
+    if (first.items.every(matches)) {
+      if (first.pages <= 1) return first.items;
+      const rest = await this.collect(this.paginate(path, key, item, { [attribute]: value, limit, page: 2 }, options));
+      return [...first.items, ...rest].filter(matches);
+    }
+    const searched = await this.collect(this.paginate(path, key, item, { search: value, limit }, options));
+    return searched.filter(matches);
   }
 
-  /** Customers whose VAT/CVR number equals `vat` (ignoring spaces, dots, dashes and case). */
-  async findCustomersByVat(vat: string, options?: CallOptions): Promise<RackbeatCustomer[]> {
+  /**
+   * Customers whose `contact_email` equals `email` (case-insensitive). Rackbeat documents neither
+   * an e-mail filter nor what `search` covers on customers; see findExact.
+   */
+  findCustomersByEmail(email: string, options?: CallOptions): Promise<RackbeatCustomer[]> {
+    const wanted = normaliseEmail(email);
+    if (!wanted) return Promise.resolve([]);
+    return this.findExact("/customers", "customers", customerSchema, "contact_email", email.trim(), (c) => normaliseEmail(c.contact_email) === wanted, options);
+  }
+
+  /**
+   * Customers whose VAT/CVR number equals `vat`, ignoring spaces, dots, dashes and case. The
+   * server is asked for the compact form ("DK12345678"); a customer stored in Rackbeat with
+   * spaces inside the number is only found if the server's own matching ignores them.
+   */
+  findCustomersByVat(vat: string, options?: CallOptions): Promise<RackbeatCustomer[]> {
     const wanted = normaliseVat(vat);
-    if (!wanted) return [];
-    const found = await this.collect(this.paginate("/customers", "customers", customerSchema, { company_vat: vat.trim(), search: vat.trim(), limit: 100 }, options));
-    return found.filter((c) => normaliseVat(c.company_vat) === wanted);
+    if (!wanted) return Promise.resolve([]);
+    return this.findExact("/customers", "customers", customerSchema, "company_vat", wanted, (c) => normaliseVat(c.company_vat) === wanted, options);
   }
 
   createCustomer(input: CustomerCreate, options?: WriteOptions): Promise<RackbeatCustomer> {
@@ -479,15 +506,13 @@ export class RackbeatClient {
   }
 
   /**
-   * Orders whose `other_reference` equals `reference`. Like the e-mail lookup, it sends the
-   * attribute filter and `search` and keeps exact matches, so a server that cannot search by
-   * reference yields [] — exactly-once must not rest on this alone.
+   * Orders whose `other_reference` equals `reference` (see findExact). A server that cannot
+   * search by reference yields [] — exactly-once must not rest on this alone.
    */
-  async findOrdersByReference(reference: string, options?: CallOptions): Promise<RackbeatOrder[]> {
+  findOrdersByReference(reference: string, options?: CallOptions): Promise<RackbeatOrder[]> {
     const wanted = reference.trim();
-    if (!wanted) return [];
-    const found = await this.collect(this.paginate("/orders", "orders", orderSchema, { other_reference: wanted, search: wanted, limit: 100 }, options));
-    return found.filter((o) => (o.other_reference ?? "").trim() === wanted);
+    if (!wanted) return Promise.resolve([]);
+    return this.findExact("/orders", "orders", orderSchema, "other_reference", wanted, (o) => (o.other_reference ?? "").trim() === wanted, options);
   }
 
   listOrders(query?: ListQuery, options?: CallOptions): Promise<Page<RackbeatOrder>> {
