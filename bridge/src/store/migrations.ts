@@ -112,6 +112,141 @@ export function migrationsFor(dialect: Dialect): Record<string, Migration> {
           .execute();
       },
     },
+    // Stock (issue 6): Rackbeat figures cached per item, orders in flight, what each shop was last
+    // written per SKU, and the drift report.
+    "0002_stock": {
+      async up(db: Kysely<unknown>) {
+        await db.schema
+          .createTable("stock_items")
+          .addColumn("sku", "text", (c) => c.primaryKey())
+          .addColumn("stock_quantity", "real", (c) => c.notNull())
+          .addColumn("in_order_quantity", "real", (c) => c.notNull())
+          .addColumn("available_quantity", "real", (c) => c.notNull())
+          .addColumn("locations", "text")
+          .addColumn("rackbeat_updated_at", "text")
+          .addColumn("fetch_seq", "bigint", (c) => c.notNull())
+          .addColumn("fetched_at", time, (c) => c.notNull())
+          .execute();
+
+        await id(db.schema.createTable("stock_reservations"))
+          .addColumn("shop_id", "text", (c) => c.notNull())
+          .addColumn("woo_order_id", "bigint", (c) => c.notNull())
+          .addColumn("sku", "text", (c) => c.notNull())
+          .addColumn("quantity", "real", (c) => c.notNull())
+          .addColumn("state", "text", (c) => c.notNull())
+          .addColumn("rackbeat_order_number", "bigint")
+          .addColumn("started_at", time, (c) => c.notNull())
+          .addColumn("updated_at", time, (c) => c.notNull())
+          .addUniqueConstraint("stock_reservation_line", ["shop_id", "woo_order_id", "sku"])
+          .execute();
+        await sql`CREATE INDEX stock_reservations_live ON stock_reservations (sku) WHERE state <> 'ended'`.execute(db);
+
+        await db.schema
+          .createTable("stock_links")
+          .addColumn("shop_id", "text", (c) => c.notNull())
+          .addColumn("sku", "text", (c) => c.notNull())
+          .addColumn("woo_id", "bigint", (c) => c.notNull())
+          .addColumn("parent_id", "bigint")
+          .addColumn("manage_stock", "integer", (c) => c.notNull())
+          .addColumn("last_written", "integer")
+          .addColumn("last_written_at", time)
+          .addColumn("last_order_event_at", time)
+          .addColumn("updated_at", time, (c) => c.notNull())
+          .addPrimaryKeyConstraint("stock_links_pk", ["shop_id", "sku"])
+          .execute();
+        await db.schema.createIndex("stock_links_sku").on("stock_links").column("sku").execute();
+        await db.schema.createIndex("stock_links_woo").on("stock_links").columns(["shop_id", "woo_id"]).execute();
+
+        await db.schema
+          .createTable("stock_drift")
+          .addColumn("shop_id", "text", (c) => c.notNull())
+          .addColumn("sku", "text", (c) => c.notNull())
+          .addColumn("kind", "text", (c) => c.notNull())
+          .addColumn("rackbeat", "integer")
+          .addColumn("shop", "integer")
+          .addColumn("last_write", "integer")
+          .addColumn("last_write_at", time)
+          .addColumn("found_at", time, (c) => c.notNull())
+          .addColumn("fixed_at", time)
+          .addPrimaryKeyConstraint("stock_drift_pk", ["shop_id", "sku"])
+          .execute();
+      },
+    },
+    // Products (issue 7): links on WooCommerce ids, initial-sync runs and preflight reports.
+    "0003_products": {
+      async up(db: Kysely<unknown>) {
+        await id(db.schema.createTable("product_links"))
+          .addColumn("shop_id", "text", (c) => c.notNull())
+          .addColumn("woo_id", "bigint", (c) => c.notNull())
+          .addColumn("woo_parent_id", "bigint")
+          .addColumn("rackbeat_number", "text", (c) => c.notNull())
+          .addColumn("barred_by_bridge", "integer", (c) => c.notNull().defaultTo(0))
+          .addColumn("updated_at", time, (c) => c.notNull())
+          .addUniqueConstraint("product_links_woo", ["shop_id", "woo_id"])
+          .execute();
+        await db.schema.createIndex("product_links_number").on("product_links").columns(["shop_id", "rackbeat_number"]).execute();
+        await db.schema.createIndex("product_links_parent").on("product_links").columns(["shop_id", "woo_parent_id"]).execute();
+
+        await db.schema
+          .createTable("initial_sync_runs")
+          .addColumn("id", "text", (c) => c.primaryKey())
+          .addColumn("shop_id", "text", (c) => c.notNull())
+          .addColumn("state", "text", (c) => c.notNull())
+          .addColumn("next_page", "integer", (c) => c.notNull().defaultTo(1))
+          .addColumn("total", "integer", (c) => c.notNull().defaultTo(0))
+          .addColumn("done", "integer", (c) => c.notNull().defaultTo(0))
+          .addColumn("errors", "integer", (c) => c.notNull().defaultTo(0))
+          .addColumn("skipped", "integer", (c) => c.notNull().defaultTo(0))
+          .addColumn("rackbeat_products", "integer", (c) => c.notNull().defaultTo(0))
+          .addColumn("stock_adjustments", "integer", (c) => c.notNull().defaultTo(0))
+          .addColumn("created_at", time, (c) => c.notNull())
+          .addColumn("started_at", time)
+          .addColumn("updated_at", time, (c) => c.notNull())
+          .addColumn("finished_at", time)
+          .addColumn("message", "text")
+          .execute();
+        await db.schema.createIndex("initial_sync_runs_shop").on("initial_sync_runs").columns(["shop_id", "created_at"]).execute();
+
+        await db.schema
+          .createTable("initial_sync_items")
+          .addColumn("run_id", "text", (c) => c.notNull())
+          .addColumn("woo_id", "bigint", (c) => c.notNull())
+          .addColumn("woo_parent_id", "bigint")
+          .addColumn("sku", "text")
+          .addColumn("outcome", "text", (c) => c.notNull())
+          .addColumn("reason", "text")
+          .addColumn("at", time, (c) => c.notNull())
+          .addPrimaryKeyConstraint("initial_sync_items_pk", ["run_id", "woo_id"])
+          .execute();
+        await db.schema.createIndex("initial_sync_items_sku").on("initial_sync_items").columns(["run_id", "sku"]).execute();
+
+        await db.schema
+          .createTable("preflights")
+          .addColumn("id", "text", (c) => c.primaryKey())
+          .addColumn("shop_id", "text", (c) => c.notNull())
+          .addColumn("state", "text", (c) => c.notNull())
+          .addColumn("report", "text")
+          .addColumn("created_at", time, (c) => c.notNull())
+          .addColumn("finished_at", time)
+          .execute();
+        await db.schema
+          .createTable("preflight_items")
+          .addColumn("preflight_id", "text", (c) => c.notNull())
+          .addColumn("seq", "integer", (c) => c.notNull())
+          .addColumn("woo_id", "bigint", (c) => c.notNull())
+          .addColumn("woo_parent_id", "bigint")
+          .addColumn("kind", "text", (c) => c.notNull())
+          .addColumn("sku", "text", (c) => c.notNull())
+          .addColumn("name", "text", (c) => c.notNull())
+          .addColumn("price", "text", (c) => c.notNull())
+          .addColumn("price_excl_vat", "text")
+          .addColumn("in_rackbeat", "integer", (c) => c.notNull())
+          .addColumn("problems", "text", (c) => c.notNull())
+          .addPrimaryKeyConstraint("preflight_items_pk", ["preflight_id", "seq"])
+          .execute();
+        await db.schema.createIndex("preflight_items_sku").on("preflight_items").columns(["preflight_id", "sku"]).execute();
+      },
+    },
   };
 }
 

@@ -9,6 +9,10 @@ export interface Database {
   pairing_codes: PairingCodesTable;
   pairing_failures: PairingFailuresTable;
   account: AccountTable;
+  stock_items: StockItemsTable;
+  stock_reservations: StockReservationsTable;
+  stock_links: StockLinksTable;
+  stock_drift: StockDriftTable;
 }
 
 export type JobState = "waiting" | "running" | "done" | "parked" | "skipped";
@@ -98,4 +102,134 @@ export interface AccountTable {
   /** JSON; secrets inside are encrypted. */
   value: string;
   updated_at: number;
+}
+
+/** Rackbeat's stock figures per item as last read (issue 6). */
+export interface StockItemsTable {
+  sku: string;
+  stock_quantity: number;
+  in_order_quantity: number;
+  available_quantity: number;
+  /** JSON `[{number, stock_quantity, in_order_quantity, available_quantity}]` when read per location. */
+  locations: string | null;
+  rackbeat_updated_at: string | null;
+  /** Order in which reads were started: a read started earlier never replaces a later one. */
+  fetch_seq: number;
+  fetched_at: number;
+}
+
+/** open: not in Rackbeat's available figure yet; booked: in available, not shipped; ended. */
+export type ReservationState = "open" | "booked" | "ended";
+
+/** Orders in flight, per shop order and SKU (design.md §5 item 7). */
+export interface StockReservationsTable {
+  id: Generated<number>;
+  shop_id: string;
+  woo_order_id: number;
+  sku: string;
+  quantity: number;
+  state: ReservationState;
+  rackbeat_order_number: number | null;
+  started_at: number;
+  updated_at: number;
+}
+
+/** Which WooCommerce product or variation sells a SKU in a shop, and what the bridge last wrote. */
+export interface StockLinksTable {
+  shop_id: string;
+  sku: string;
+  woo_id: number;
+  /** The parent product for a variation, else null. */
+  parent_id: number | null;
+  manage_stock: number;
+  last_written: number | null;
+  last_written_at: number | null;
+  /** When the latest order from this shop holding the SKU happened (its event's occurred_at). */
+  last_order_event_at: number | null;
+  updated_at: number;
+}
+
+/** drift: figures differ; unknown_in_rackbeat: the shop sells a SKU Rackbeat lacks; not_in_shop. */
+export type StockDriftKind = "drift" | "unknown_in_rackbeat" | "not_in_shop";
+
+export interface StockDriftTable {
+  shop_id: string;
+  sku: string;
+  kind: StockDriftKind;
+  rackbeat: number | null;
+  shop: number | null;
+  last_write: number | null;
+  last_write_at: number | null;
+  found_at: number;
+  fixed_at: number | null;
+}
+
+/** A WooCommerce product or variation and the Rackbeat product it is (products issue). */
+export interface ProductLinksTable {
+  id: Generated<number>;
+  shop_id: string;
+  woo_id: number;
+  woo_parent_id: number | null;
+  rackbeat_number: string;
+  /** 1 when the bridge set the WooCommerce status because Rackbeat barred the product. */
+  barred_by_bridge: number;
+  updated_at: number;
+}
+
+export type InitialSyncState = "queued" | "running" | "done" | "failed";
+
+export interface InitialSyncRunsTable {
+  id: string;
+  shop_id: string;
+  state: InitialSyncState;
+  /** Checkpoint: the WooCommerce products page to read next. */
+  next_page: number;
+  total: number;
+  done: number;
+  errors: number;
+  skipped: number;
+  rackbeat_products: number;
+  stock_adjustments: number;
+  created_at: number;
+  started_at: number | null;
+  updated_at: number;
+  finished_at: number | null;
+  message: string | null;
+}
+
+export interface InitialSyncItemsTable {
+  run_id: string;
+  woo_id: number;
+  woo_parent_id: number | null;
+  sku: string | null;
+  /** done | skipped | error */
+  outcome: string;
+  reason: string | null;
+  at: number;
+}
+
+export interface PreflightsTable {
+  id: string;
+  shop_id: string;
+  /** running | done | failed */
+  state: string;
+  /** JSON report (counts), once done. */
+  report: string | null;
+  created_at: number;
+  finished_at: number | null;
+}
+
+export interface PreflightItemsTable {
+  preflight_id: string;
+  seq: number;
+  woo_id: number;
+  woo_parent_id: number | null;
+  kind: string;
+  sku: string;
+  name: string;
+  price: string;
+  price_excl_vat: string | null;
+  in_rackbeat: number;
+  /** Comma-separated rules broken by the item alone (duplicates are found by query). */
+  problems: string;
 }
