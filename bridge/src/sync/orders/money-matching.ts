@@ -30,7 +30,9 @@ import { rateKey, type RateKey } from "./tax-rates.js";
  *    (where rounding rules differ between systems) are avoided when any other choice exists.
  * 2. One 0 % rounding line for what is then left of the order total (the base moved by step 1, and
  *    WooCommerce's own display rounding: in subtotal-rounding shops its lines do not add up to its
- *    total, fixtures README quirk 3). A 0 % line cannot change any rate's VAT.
+ *    total, fixtures README quirk 3). A 0 % line cannot change any rate's VAT. Where several final
+ *    amounts work at the rates, the combination that closes the total by itself is taken, so the
+ *    0 % line is only added when nothing else reaches the cent.
  * Finally both models are computed on the result; any mismatch throws `MoneyMatchingFailed`.
  *
  * Limit: step 1 must move a rate's base to reach a VAT the base does not produce under the "total"
@@ -102,18 +104,25 @@ function vatOf(amount: Money, percent: Money): Money {
   return exactVat(amount, percent).round(2);
 }
 
-interface RateCorrection {
-  amounts: Money[];
+/**
+ * The ways of correcting one rate: `carriers` (possibly none) plus one final line out of `finals`
+ * (an amount of zero means no final line). `finals` is empty when the rate needs no correction.
+ */
+export interface RateCorrectionOptions {
+  needed: boolean;
+  carriers: Money[];
+  finals: { amount: Money; halves: number }[];
 }
 
 /**
- * Rounding-line amounts at one rate (possibly none) so that both models give `target`.
+ * Rounding-line options at one rate so that both models give `target`, with as few lines as possible.
  * `lineVat`: Σ per-line rounded VAT of the existing lines; `exactBase`: Σ exact line totals.
+ * Null when no set of up to MAX_CARRIERS + 1 lines works (a 0 % rate that WooCommerce taxed).
  */
-export function findRateCorrection(percent: Money, lineVat: Money, exactBase: Money, target: Money): RateCorrection | null {
+export function rateCorrectionOptions(percent: Money, lineVat: Money, exactBase: Money, target: Money): RateCorrectionOptions | null {
   const totalOk = (extraBase: Money) => vatOf(exactBase.plus(extraBase), percent).equals(target);
   const lineGap = target.minus(lineVat);
-  if (lineGap.isZero() && totalOk(Money.ZERO)) return { amounts: [] };
+  if (lineGap.isZero() && totalOk(Money.ZERO)) return { needed: false, carriers: [], finals: [] };
   if (percent.isZero()) return null;
 
   // Carriers: small amounts whose VAT rounding error leans against the natural lines' error. The
@@ -146,7 +155,7 @@ export function findRateCorrection(percent: Money, lineVat: Money, exactBase: Mo
       // round(c × r) = need  ⇒  c ∈ [(need − ½¢) / r, (need + ½¢) / r]
       const lo = need.minus(HALF_CENT).times(Money.HUNDRED).dividedBy(percent, 2, "floor").minus(CENT);
       const hi = need.plus(HALF_CENT).times(Money.HUNDRED).dividedBy(percent, 2, "ceil").plus(CENT);
-      let best: { amount: Money; halves: number; size: Money } | null = null;
+      const finals: { amount: Money; halves: number }[] = [];
       for (let c = lo; !c.greaterThan(hi); c = c.plus(CENT)) {
         if (m === 0 && c.isZero()) continue;
         if (!vatOf(c, percent).equals(need)) continue;
@@ -154,17 +163,70 @@ export function findRateCorrection(percent: Money, lineVat: Money, exactBase: Mo
         if (!totalOk(extra)) continue;
         const halves =
           (c.isZero() ? 0 : Number(isHalfCent(exactVat(c, percent)))) + Number(isHalfCent(exactVat(exactBase.plus(extra), percent)));
-        const size = extra.abs();
-        if (!best || halves < best.halves || (halves === best.halves && size.lessThan(best.size))) best = { amount: c, halves, size };
+        finals.push({ amount: c, halves });
       }
-      if (best) {
-        const amounts = carrier ? Array.from({ length: m }, () => carrier.amount) : [];
-        if (!best.amount.isZero()) amounts.push(best.amount);
-        return { amounts };
+      if (finals.length > 0) {
+        return { needed: true, carriers: carrier ? Array.from({ length: m }, () => carrier.amount) : [], finals };
       }
     }
   }
   return null;
+}
+
+/** The preferred correction of one rate on its own: fewest half cents, then the smallest amount. */
+export function findRateCorrection(percent: Money, lineVat: Money, exactBase: Money, target: Money): { amounts: Money[] } | null {
+  const options = rateCorrectionOptions(percent, lineVat, exactBase, target);
+  if (!options) return null;
+  if (!options.needed) return { amounts: [] };
+  const size = (f: { amount: Money }) => Money.sum(options.carriers).plus(f.amount).abs();
+  const best = [...options.finals].sort((a, b) => a.halves - b.halves || size(a).compare(size(b)))[0];
+  const amounts = [...options.carriers];
+  if (best && !best.amount.isZero()) amounts.push(best.amount);
+  return { amounts };
+}
+
+/**
+ * Picks one final amount per corrected rate so that, where possible, the corrections also close the
+ * order total (no 0 % rounding line): fewest lines first, then fewest half cents, then the smallest
+ * amounts. `gap` is what the order total still needs before any correction.
+ */
+function chooseFinals(options: { key: RateKey; o: RateCorrectionOptions }[], gap: Money): Map<RateKey, Money> {
+  interface State {
+    sum: Money;
+    halves: number;
+    size: Money;
+    lines: number;
+    picks: Map<RateKey, Money>;
+  }
+  let states: State[] = [{ sum: Money.ZERO, halves: 0, size: Money.ZERO, lines: 0, picks: new Map() }];
+  for (const { key, o } of options) {
+    const next = new Map<string, State>();
+    const carriersBase = Money.sum(o.carriers);
+    for (const state of states) {
+      for (const f of o.finals) {
+        const extra = carriersBase.plus(f.amount);
+        const candidate: State = {
+          sum: state.sum.plus(extra),
+          halves: state.halves + f.halves,
+          size: state.size.plus(extra.abs()),
+          lines: state.lines + (f.amount.isZero() ? 0 : 1),
+          picks: new Map(state.picks).set(key, f.amount),
+        };
+        const k = candidate.sum.toString();
+        const existing = next.get(k);
+        if (!existing || better(candidate, existing)) next.set(k, candidate);
+      }
+    }
+    states = [...next.values()];
+  }
+  const cost = (s: State) => s.lines + (gap.minus(s.sum).isZero() ? 0 : 1);
+  function better(a: State, b: State): boolean {
+    if (a.lines !== b.lines) return a.lines < b.lines;
+    if (a.halves !== b.halves) return a.halves < b.halves;
+    return a.size.lessThan(b.size);
+  }
+  states.sort((a, b) => cost(a) - cost(b) || a.halves - b.halves || a.size.compare(b.size));
+  return (states[0] as State).picks;
 }
 
 function totalsByModel(lines: readonly PricedLine[]) {
@@ -193,19 +255,38 @@ export function matchMoney(
   for (const l of lines) percents.set(rateKey(l.vatPercent), l.vatPercent);
 
   const sortedKeys = [...percents.keys()].sort((a, b) => Money.parse(b).compare(Money.parse(a)));
+  const perRate: { key: RateKey; percent: Money; target: Money; atRate: DraftLine[]; o: RateCorrectionOptions }[] = [];
   for (const key of sortedKeys) {
     const percent = percents.get(key) as Money;
     const target = targets.vatByRate.get(key)?.targetVat ?? Money.ZERO;
     const atRate = lines.filter((l) => rateKey(l.vatPercent) === key);
     const lineVat = Money.sum(atRate.map(lineModelVat));
     const exactBase = Money.sum(atRate.map(exactLineTotal));
-    const correction = findRateCorrection(percent, lineVat, exactBase, target);
-    if (!correction) {
+    const o = rateCorrectionOptions(percent, lineVat, exactBase, target);
+    if (!o) {
       throw new MoneyMatchingFailed(
         `no rounding lines make Rackbeat's VAT at ${key} % equal WooCommerce's ${fmt(target)} (lines give ${fmt(lineVat)})`,
       );
     }
-    for (const amount of correction.amounts) {
+    perRate.push({ key, percent, target, atRate, o });
+  }
+  if (!natural.line.subtotal.equals(natural.total.subtotal)) {
+    throw new MoneyMatchingFailed(
+      `Rackbeat's two rounding models disagree on the lines' net total (${fmt(natural.line.subtotal)} vs ${fmt(natural.total.subtotal)})`,
+    );
+  }
+  // What the order total still needs once every rate has WooCommerce's VAT: Σ targets + natural base.
+  const targetVat = Money.sum(perRate.map((r) => r.target));
+  const gap = targets.total.minus(natural.line.subtotal).minus(targetVat);
+  const finals = chooseFinals(
+    perRate.filter((r) => r.o.needed).map((r) => ({ key: r.key, o: r.o })),
+    gap,
+  );
+
+  for (const { key, percent, target, atRate, o } of perRate) {
+    const final = finals.get(key);
+    const amounts = [...o.carriers, ...(final && !final.isZero() ? [final] : [])];
+    for (const amount of amounts) {
       out.push(roundingLine(percent, amount));
       roundingReports.push({ ratePercent: key, amount: fmt(amount), purpose: "vat" });
     }
@@ -218,8 +299,8 @@ export function matchMoney(
         total: fmt(natural.total.byRate.get(key)?.vat ?? Money.ZERO),
       },
       rackbeatVat: fmt(target),
-      roundingLines: correction.amounts.length,
-      roundingAmount: fmt(Money.sum(correction.amounts)),
+      roundingLines: amounts.length,
+      roundingAmount: fmt(Money.sum(amounts)),
     });
   }
 
