@@ -67,7 +67,7 @@ final class AdminPage {
 		$asset = require self::asset_file();
 		$deps  = isset( $asset['dependencies'] ) && is_array( $asset['dependencies'] ) ? $asset['dependencies'] : array();
 		$ver   = isset( $asset['version'] ) ? (string) $asset['version'] : (string) filemtime( self::build_dir() . '/index.js' );
-		wp_register_script( self::HANDLE, plugins_url( 'build/index.js', RACKBEAT_CONNECTOR_FILE ), $deps, $ver, true );
+		wp_register_script( self::HANDLE, self::build()['url'] . '/index.js', $deps, $ver, true );
 		wp_add_inline_script(
 			self::HANDLE,
 			'window.rackbeatConnector = ' . wp_json_encode(
@@ -85,7 +85,7 @@ final class AdminPage {
 		wp_enqueue_script( self::HANDLE );
 		wp_enqueue_style( 'wp-components' );
 		if ( is_file( self::build_dir() . '/index.css' ) ) {
-			wp_enqueue_style( self::HANDLE, plugins_url( 'build/index.css', RACKBEAT_CONNECTOR_FILE ), array( 'wp-components' ), $ver );
+			wp_enqueue_style( self::HANDLE, self::build()['url'] . '/index.css', array( 'wp-components' ), $ver );
 		}
 	}
 
@@ -98,8 +98,23 @@ final class AdminPage {
 		return array( 'settings' => $link ) + $links;
 	}
 
+	/** Where the built page lives: {dir, url}. Filterable so a site (or a test) can serve another build. */
+	private static function build() {
+		$build = apply_filters(
+			'rackbeat_connector_admin_build',
+			array(
+				'dir' => dirname( RACKBEAT_CONNECTOR_FILE ) . '/build',
+				'url' => plugins_url( 'build', RACKBEAT_CONNECTOR_FILE ),
+			)
+		);
+		return array(
+			'dir' => untrailingslashit( (string) $build['dir'] ),
+			'url' => untrailingslashit( (string) $build['url'] ),
+		);
+	}
+
 	private static function build_dir() {
-		return dirname( RACKBEAT_CONNECTOR_FILE ) . '/build';
+		return self::build()['dir'];
 	}
 
 	private static function asset_file() {

@@ -8,6 +8,8 @@
  *   network call;
  * - wp_mail() is captured to $WORK/log/mail.jsonl (the machine has no sendmail);
  * - the plugin's clock can be pinned with $WORK/clock.txt (to replay the protocol's signing vectors);
+ * - the admin page's build can be pointed elsewhere with $WORK/admin-build (a directory with
+ *   index.js + index.asset.php), so the enqueue is tested without the real admin-ui build;
  * - routes under rbc-test/v1 (manage_woocommerce: administrators and shop managers) place orders the way WooCommerce's classic
  *   checkout, block checkout (Store API), admin editor and REST API do, in WooCommerce's order of
  *   saves and hooks (see woocommerce-notes.md §1.1), and expose the outbox for assertions.
@@ -53,6 +55,16 @@ add_filter(
 			return (int) trim( (string) file_get_contents( RBC_TEST_WORK . '/clock.txt' ) );
 		}
 		return $now;
+	}
+);
+
+add_filter(
+	'rackbeat_connector_admin_build',
+	static function ( $build ) {
+		if ( defined( 'RBC_TEST_WORK' ) && is_file( RBC_TEST_WORK . '/admin-build/index.asset.php' ) ) {
+			return array( 'dir' => RBC_TEST_WORK . '/admin-build', 'url' => home_url( '/rbc-test-admin-build' ) );
+		}
+		return $build;
 	}
 );
 
@@ -144,6 +156,10 @@ function rbc_test_routes() {
 	$route( '/products/(?P<id>\d+)/delete', 'POST', static function ( WP_REST_Request $r ) {
 		wc_get_product( (int) $r['id'] )->delete( (bool) $r['force'] );
 		return array( 'product_id' => (int) $r['id'] );
+	} );
+	// A nonce for an admin link, made inside a cookie-authenticated request so it fits that session.
+	$route( '/nonce', 'GET', static function ( WP_REST_Request $r ) {
+		return array( 'nonce' => wp_create_nonce( (string) $r['action'] ) );
 	} );
 	$route( '/outbox', 'GET', static function () {
 		global $wpdb;
