@@ -55,6 +55,20 @@ describe("rate limit", () => {
     expect(kit.sandbox.stats().injected429).toBe(3);
   });
 
+  it("does not wait out a Retry-After longer than maxRetryAfterMs inside the call", async () => {
+    kit = await startKit({}, { maxRetryAfterMs: 5000 });
+    kit.sandbox.injectFault({ kind: "rate-limit", retryAfterSeconds: 60, path: "/self", times: 1 });
+    const t0 = performance.now();
+    const error = await kit.client.self().catch((e: unknown) => e);
+    expect(performance.now() - t0).toBeLessThan(1000);
+    expect(error).toBeInstanceOf(RackbeatRateLimited);
+    expect((error as RackbeatRateLimited).retryAfterMs).toBe(60_000);
+    // The gate holds everyone else on the token back for that long.
+    expect(kit.gate.waiting()).toBe(0);
+    const pending = kit.client.self({ signal: AbortSignal.timeout(200) }).catch((e: unknown) => e);
+    expect(await pending).toBeInstanceOf(DOMException);
+  });
+
   it("recovers when another process on the same token exhausts the limit (real 429s)", async () => {
     kit = await startKit({ rateLimit: { limit: 30, windowMs: 400 } });
     kit.sandbox.seedProducts([{ number: "A" }]);

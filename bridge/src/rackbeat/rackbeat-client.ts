@@ -74,6 +74,8 @@ export interface RackbeatClientOptions {
   /** Attempts for 5xx / timeouts / connection errors on requests safe to repeat. Default 4. */
   maxAttempts?: number;
   rateLimitRetries?: number;
+  /** Longest Retry-After waited out inside a call. Default 65,000 ms. */
+  maxRetryAfterMs?: number;
   backoff?: BackoffPolicy;
   /** Page size for the iterate* methods. Default 1,000, Rackbeat's maximum. */
   pageSize?: number;
@@ -260,6 +262,7 @@ export class RackbeatClient {
       timeoutMs: options.timeoutMs,
       maxAttempts: options.maxAttempts,
       rateLimitRetries: options.rateLimitRetries,
+      maxRetryAfterMs: options.maxRetryAfterMs,
       backoff: options.backoff,
       metrics: options.metrics,
       logger: options.logger,

@@ -53,6 +53,12 @@ export interface RackbeatHttpOptions {
   backoff?: BackoffPolicy;
   /** Used when a 429 names no Retry-After. Default 1,000 ms. */
   defaultRetryAfterMs?: number;
+  /**
+   * A 429 asking for a longer pause than this is not waited out inside the call: it throws
+   * RackbeatRateLimited at once (the gate still pauses) so the job runner can reschedule.
+   * Default 65,000 ms (a bit over Rackbeat's one-minute window).
+   */
+  maxRetryAfterMs?: number;
   metrics?: Metrics;
   logger?: Logger;
   fetch?: typeof fetch;
@@ -100,6 +106,7 @@ export class RackbeatHttp {
   private readonly rateLimitRetries: number;
   private readonly backoff: BackoffPolicy;
   private readonly defaultRetryAfterMs: number;
+  private readonly maxRetryAfterMs: number;
   private readonly headers: Record<string, string>;
   private readonly fetchImpl: typeof fetch;
 
@@ -110,6 +117,7 @@ export class RackbeatHttp {
     this.rateLimitRetries = options.rateLimitRetries ?? 5;
     this.backoff = options.backoff ?? { baseMs: 500, maxMs: 15_000 };
     this.defaultRetryAfterMs = options.defaultRetryAfterMs ?? 1000;
+    this.maxRetryAfterMs = options.maxRetryAfterMs ?? 65_000;
     this.fetchImpl = options.fetch ?? fetch;
     const ua = options.userAgent;
     if (!ua.contact.trim()) throw new TypeError("Rackbeat client: userAgent.contact is required (Rackbeat asks API consumers for a contact)");
@@ -203,7 +211,7 @@ export class RackbeatHttp {
         // Everyone on this token waits, not just this request.
         this.options.gate.pauseFor(retryAfterMs);
         rateLimited++;
-        if (rateLimited > this.rateLimitRetries) {
+        if (rateLimited > this.rateLimitRetries || retryAfterMs > this.maxRetryAfterMs) {
           throw new RackbeatRateLimited(`Rackbeat ${req.method} ${shown} was rate limited ${rateLimited} times`, answered, { retryAfterMs });
         }
         log?.warn({ upstream: "rackbeat", method: req.method, path: shown, retryAfterMs }, "rackbeat rate limit hit, waiting");

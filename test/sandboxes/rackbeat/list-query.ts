@@ -97,7 +97,8 @@ export function listResponse<R>(records: Iterable<R>, query: Query, spec: ListSp
   if (needsSerialized) {
     rows = rows.map((row) => ({ record: row.record, view: spec.serialize(row.record) }));
     for (const [attr, wanted] of [...filters, ...simpleFilters]) {
-      rows = rows.filter((row) => attr in row.view! && matches(row.view![attr], wanted));
+      // A filter on an attribute the resource does not have is ignored, like any unknown parameter.
+      rows = rows.filter((row) => !(attr in row.view!) || matches(row.view![attr], wanted));
     }
     for (const [attr, side, bound] of ranges) {
       const limit = toTime(bound);
