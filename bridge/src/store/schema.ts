@@ -13,6 +13,11 @@ export interface Database {
   stock_reservations: StockReservationsTable;
   stock_links: StockLinksTable;
   stock_drift: StockDriftTable;
+  product_links: ProductLinksTable;
+  initial_sync_runs: InitialSyncRunsTable;
+  initial_sync_items: InitialSyncItemsTable;
+  preflights: PreflightsTable;
+  preflight_items: PreflightItemsTable;
 }
 
 export type JobState = "waiting" | "running" | "done" | "parked" | "skipped";
@@ -162,6 +167,76 @@ export interface StockDriftTable {
   last_write_at: number | null;
   found_at: number;
   fixed_at: number | null;
+}
+
+/** A WooCommerce product or variation and the Rackbeat product it is (products issue). */
+export interface ProductLinksTable {
+  id: Generated<number>;
+  shop_id: string;
+  woo_id: number;
+  woo_parent_id: number | null;
+  rackbeat_number: string;
+  /** 1 when the bridge set the WooCommerce status because Rackbeat barred the product. */
+  barred_by_bridge: number;
+  updated_at: number;
+}
+
+export type InitialSyncState = "queued" | "running" | "done" | "failed";
+
+export interface InitialSyncRunsTable {
+  id: string;
+  shop_id: string;
+  state: InitialSyncState;
+  /** Checkpoint: the WooCommerce products page to read next. */
+  next_page: number;
+  total: number;
+  done: number;
+  errors: number;
+  skipped: number;
+  rackbeat_products: number;
+  stock_adjustments: number;
+  created_at: number;
+  started_at: number | null;
+  updated_at: number;
+  finished_at: number | null;
+  message: string | null;
+}
+
+export interface InitialSyncItemsTable {
+  run_id: string;
+  woo_id: number;
+  woo_parent_id: number | null;
+  sku: string | null;
+  /** done | skipped | error */
+  outcome: string;
+  reason: string | null;
+  at: number;
+}
+
+export interface PreflightsTable {
+  id: string;
+  shop_id: string;
+  /** running | done | failed */
+  state: string;
+  /** JSON report (counts), once done. */
+  report: string | null;
+  created_at: number;
+  finished_at: number | null;
+}
+
+export interface PreflightItemsTable {
+  preflight_id: string;
+  seq: number;
+  woo_id: number;
+  woo_parent_id: number | null;
+  kind: string;
+  sku: string;
+  name: string;
+  price: string;
+  price_excl_vat: string | null;
+  in_rackbeat: number;
+  /** Comma-separated rules broken by the item alone (duplicates are found by query). */
+  problems: string;
 }
 
 /** A WooCommerce product or variation and the Rackbeat product it is (products issue). */
