@@ -58,6 +58,23 @@ describe("Rackbeat client against the sandbox: account, auth, headers, logs", ()
     expect(seen[0]?.get("accept")).toBe("application/json");
   });
 
+  it("accepts a list answered with 200 as well as 206", async () => {
+    kit.sandbox.seedProducts([{ number: "LIST-200" }]);
+    const client = createRackbeatClient({
+      baseUrl: kit.sandbox.baseUrl,
+      token: kit.sandbox.token,
+      userAgent: USER_AGENT,
+      rateGate: new SlidingWindowRateGate(),
+      fetch: async (input, init) => {
+        const real = await fetch(input, init);
+        expect(real.status).toBe(206);
+        return new Response(await real.text(), { status: 200, headers: real.headers });
+      },
+    });
+    const page = await client.listProducts({ search: "LIST-200" });
+    expect(page.items.map((p) => p.number)).toEqual(["LIST-200"]);
+  });
+
   it("refuses to start without a contact", () => {
     expect(() =>
       createRackbeatClient({ token: "t", userAgent: { product: "x", version: "1", contact: " " }, rateGate: new SlidingWindowRateGate() }),

