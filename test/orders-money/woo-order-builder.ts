@@ -301,5 +301,5 @@ export function simulateCheckout(cart: CartInput): WooOrderJson {
     shipping_lines: shippingLines,
     coupon_lines: coupons,
     tax_lines: taxLines,
-  } as Partial<WooOrderJson>);
+  } as unknown as Partial<WooOrderJson>);
 }
