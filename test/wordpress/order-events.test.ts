@@ -144,6 +144,23 @@ describe("no network call on the request that places an order", () => {
     expect([...bridge.events.values()].map((e) => e.resource_id).sort()).toEqual(ids.flatMap((id) => [id, id]).sort());
     expect((await outboxRows()).filter((r) => r.acked_at === null)).toHaveLength(0);
   });
+
+  it("under PHP-FPM the push runs at shutdown, only after fastcgi_finish_request() has sent the response", async () => {
+    const deliveries = bridge.deliveries;
+    // PHP's built-in server has no fastcgi_finish_request(); this CLI run provides one, as FPM does.
+    const result = await php<{ during: number; calls: { url: string; after_finish: boolean }[]; order: number }>(`
+      function fastcgi_finish_request() { $GLOBALS['rbc_response_finished'] = true; return true; }
+      $calls = [];
+      add_filter('pre_http_request', function ($pre, $args, $url) use (&$calls) { $calls[] = ['url' => $url, 'after_finish' => !empty($GLOBALS['rbc_response_finished'])]; return $pre; }, 1, 3);
+      $o = new WC_Order(); $o->set_created_via('checkout'); $o->save(); $o = wc_get_order($o->get_id()); $o->payment_complete('txn');
+      $during = count($calls);
+      do_action('shutdown');
+      return ['during' => $during, 'calls' => $calls, 'order' => $o->get_id()];`);
+    expect(result.during).toBe(0);
+    expect(result.calls).toEqual([{ url: `${bridge.url}/v1/shops/${bridge.onlyShop().id}/events`, after_finish: true }]);
+    expect(bridge.deliveries).toBe(deliveries + 1);
+    expect([...bridge.events.values()].filter((e) => e.resource_id === result.order).map((e) => e.topic)).toEqual(["order.created", "order.status_changed"]);
+  });
 });
 
 describe("product events", () => {

@@ -33,10 +33,9 @@ group_alive() { [ -s "$1" ] && kill -0 -- "-$(cat "$1")" 2>/dev/null; }
 free_port() { node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'; }
 
 # ---------------------------------------------------------------------------------------------
-# 1. system packages: PHP CLI with the extensions WordPress needs, MariaDB server binaries + client
+# 1. system packages (test/wordpress/packages.txt): PHP CLI + extensions, MariaDB server binaries + client
 need=()
-for p in php8.2-cli php8.2-mysql php8.2-xml php8.2-mbstring php8.2-curl php8.2-zip php8.2-intl php8.2-gd \
-         mariadb-server-core mariadb-client curl ca-certificates; do
+for p in $(sed 's/#.*//' "$HERE/packages.txt"); do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' || need+=("$p")
 done
 if [ ${#need[@]} -gt 0 ]; then
