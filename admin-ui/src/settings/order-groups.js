@@ -186,7 +186,7 @@ export function ArticleNumbersGroup( { draft, update, problems } ) {
 					key={ field }
 					label={ label }
 					value={ numbers[ field ] || '' }
-					onChange={ ( value ) => setNumbers( { [ field ]: value.trim() } ) }
+					onChange={ ( value ) => setNumbers( { [ field ]: value } ) }
 					{ ...fieldProps( problems, `articleNumbers.${ field }` ) }
 				/>
 			) ) }

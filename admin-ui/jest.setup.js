@@ -1,0 +1,2 @@
+require( '@testing-library/jest-dom' );
+jest.setTimeout( 30000 );
