@@ -1,0 +1,219 @@
+import { RateLimited, errorMessage } from "../../lib/errors.js";
+import type { Logger } from "../../observability/logger.js";
+import type { StockSettings } from "../../settings/stock-settings.js";
+import { LocationFiguresMissing, shopStockFigure } from "./stock-figure.js";
+import type { StockStore } from "./stock-store.js";
+import { type WooStockPort, type WooStockWrite, batchWrites } from "./woo-stock-port.js";
+
+export interface FanoutDeps {
+  store: StockStore;
+  woo: WooStockPort;
+  /** The shop's stock settings; undefined for unknown or disconnected shops. */
+  settingsOf: (shopId: string) => Promise<StockSettings | undefined>;
+  log: Logger;
+  /** How long changes for one shop are gathered before they are written together. */
+  coalesceMs: number;
+  /** Batch calls in flight at once per shop. */
+  parallelCallsPerShop?: number;
+  /** SKUs whose figure needs stock per location that was not read yet. */
+  onLocationsMissing?: (skus: string[]) => void;
+}
+
+export interface FanoutStats {
+  /** Batch calls made to WooCommerce (successful or not). */
+  calls: number;
+  /** Items written (a changed figure reaching a shop). */
+  writes: number;
+  failedCalls: number;
+  /** Items skipped because the shop already had the figure. */
+  unchanged: number;
+}
+
+/**
+ * Writes Rackbeat's figures to every shop that sells a SKU. Changes are gathered per shop for
+ * `coalesceMs`, the figure is computed right before the call (never carried from an earlier moment:
+ * an old absolute figure must not overwrite a decrement WooCommerce made since), only figures that
+ * differ from what the bridge last wrote go out, in batch calls of ≤ 100, variations through their
+ * parent's variation batch.
+ */
+export class StockFanout {
+  readonly stats: FanoutStats = { calls: 0, writes: 0, failedCalls: 0, unchanged: 0 };
+  /** Called after each successful batch call, with the SKUs written (benchmarks, tests). */
+  onWritten: ((shopId: string, writes: WooStockWrite[]) => void) | undefined;
+  private readonly dirty = new Map<string, Set<string>>();
+  private readonly timers = new Map<string, NodeJS.Timeout>();
+  private readonly flushing = new Map<string, Promise<void>>();
+  private readonly retryDelay = new Map<string, number>();
+  private readonly idleWaiters: (() => void)[] = [];
+  private closed = false;
+
+  constructor(private readonly deps: FanoutDeps) {}
+
+  /** Marks SKUs changed for every shop that sells them (or only `shopIds`). */
+  async markDirty(skus: string[], options: { shopIds?: string[]; delayMs?: number } = {}): Promise<void> {
+    if (skus.length === 0 || this.closed) return;
+    const links = await this.deps.store.linksForSkus(skus);
+    const only = options.shopIds ? new Set(options.shopIds) : undefined;
+    const byShop = new Map<string, string[]>();
+    for (const link of links) {
+      if (only && !only.has(link.shopId)) continue;
+      let list = byShop.get(link.shopId);
+      if (!list) byShop.set(link.shopId, (list = []));
+      list.push(link.sku);
+    }
+    for (const [shopId, list] of byShop) this.add(shopId, list, options.delayMs ?? this.deps.coalesceMs);
+  }
+
+  /** Pending SKUs over all shops (status, tests). */
+  pending(): number {
+    let n = 0;
+    for (const set of this.dirty.values()) n += set.size;
+    return n;
+  }
+
+  /** Resolves when nothing is pending or being written. */
+  idle(): Promise<void> {
+    if (this.isIdle()) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  /** Writes a shop's pending SKUs now instead of after the window. */
+  async flushNow(shopId: string): Promise<void> {
+    const timer = this.timers.get(shopId);
+    if (timer) clearTimeout(timer);
+    this.timers.delete(shopId);
+    await this.flushing.get(shopId);
+    await this.flush(shopId);
+  }
+
+  close(): void {
+    this.closed = true;
+    for (const t of this.timers.values()) clearTimeout(t);
+    this.timers.clear();
+    this.dirty.clear();
+    this.settleIdle();
+  }
+
+  private isIdle(): boolean {
+    return this.pending() === 0 && this.flushing.size === 0 && this.timers.size === 0;
+  }
+
+  private settleIdle(): void {
+    if (!this.isIdle()) return;
+    for (const resolve of this.idleWaiters.splice(0)) resolve();
+  }
+
+  private add(shopId: string, skus: string[], delayMs: number): void {
+    let set = this.dirty.get(shopId);
+    if (!set) this.dirty.set(shopId, (set = new Set()));
+    for (const s of skus) set.add(s);
+    this.schedule(shopId, delayMs);
+  }
+
+  private schedule(shopId: string, delayMs: number): void {
+    if (this.closed || this.timers.has(shopId)) return;
+    // A flush in progress reschedules itself when it ends.
+    if (this.flushing.has(shopId)) return;
+    const timer = setTimeout(() => {
+      this.timers.delete(shopId);
+      void this.flush(shopId);
+    }, delayMs);
+    this.timers.set(shopId, timer);
+  }
+
+  private async flush(shopId: string): Promise<void> {
+    if (this.flushing.has(shopId)) return;
+    const set = this.dirty.get(shopId);
+    if (!set || set.size === 0) {
+      this.settleIdle();
+      return;
+    }
+    this.dirty.delete(shopId);
+    const skus = [...set];
+    const run = this.write(shopId, skus)
+      .catch((error: unknown) => {
+        this.deps.log.error({ shop: shopId, err: errorMessage(error) }, "stock fan-out failed; will try again");
+        this.add(shopId, skus, this.nextRetryDelay(shopId, error));
+      })
+      .finally(() => {
+        this.flushing.delete(shopId);
+        const again = this.dirty.get(shopId);
+        if (again && again.size > 0) this.schedule(shopId, this.retryDelay.has(shopId) ? this.retryDelay.get(shopId)! : this.deps.coalesceMs);
+        this.settleIdle();
+      });
+    this.flushing.set(shopId, run);
+    await run;
+  }
+
+  private nextRetryDelay(shopId: string, error: unknown): number {
+    if (error instanceof RateLimited && error.retryAfterMs !== undefined) return error.retryAfterMs;
+    const previous = this.retryDelay.get(shopId);
+    const next = Math.min(60_000, previous === undefined ? 500 : previous * 2);
+    this.retryDelay.set(shopId, next);
+    return next;
+  }
+
+  private async write(shopId: string, skus: string[]): Promise<void> {
+    const { store, log } = this.deps;
+    const settings = await this.deps.settingsOf(shopId);
+    if (!settings || !settings.sync) return;
+    // Read the figures as late as possible: this is "now" for every write below.
+    const [links, items, inFlight] = await Promise.all([store.linksForSkus(skus, shopId), store.items(skus), store.inFlight(skus)]);
+    const writes: WooStockWrite[] = [];
+    const missingLocations: string[] = [];
+    for (const link of links) {
+      const item = items.get(link.sku);
+      if (!item) continue; // not (yet) known in Rackbeat: the reconciler reports it
+      let figure: number;
+      try {
+        figure = shopStockFigure(item, settings, inFlight.get(link.sku));
+      } catch (error) {
+        if (error instanceof LocationFiguresMissing) {
+          missingLocations.push(link.sku);
+          continue;
+        }
+        throw error;
+      }
+      if (link.lastWritten === figure && link.manageStock) {
+        this.stats.unchanged++;
+        continue;
+      }
+      writes.push({ id: link.wooId, parentId: link.parentId, sku: link.sku, stockQuantity: figure });
+    }
+    if (missingLocations.length > 0) this.deps.onLocationsMissing?.(missingLocations);
+
+    const calls = batchWrites(writes);
+    const parallel = Math.max(1, this.deps.parallelCallsPerShop ?? 4);
+    const failedSkus: string[] = [];
+    let failure: unknown;
+    let next = 0;
+    const worker = async () => {
+      while (next < calls.length) {
+        const call = calls[next++]!;
+        this.stats.calls++;
+        try {
+          const result = await this.deps.woo.writeStock(shopId, call);
+          this.stats.writes += result.written.length;
+          await store.recordWritten(shopId, result.written.map((w) => ({ sku: w.sku, value: w.stockQuantity })));
+          for (const f of result.failed) {
+            // The product is gone or refuses stock: unlink it; the reconciler relinks what still sells.
+            log.warn({ shop: shopId, sku: f.write.sku, woo_id: f.write.id, code: f.code }, "shop refused a stock write for one item; unlinked");
+            await store.removeLink(shopId, f.write.sku);
+          }
+          this.onWritten?.(shopId, result.written);
+        } catch (error) {
+          this.stats.failedCalls++;
+          failure = error;
+          failedSkus.push(...call.map((w) => w.sku));
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(parallel, calls.length) }, worker));
+    if (failure !== undefined) {
+      log.warn({ shop: shopId, items: failedSkus.length, err: errorMessage(failure) }, "stock write to shop failed; retrying");
+      this.add(shopId, failedSkus, this.nextRetryDelay(shopId, failure));
+    } else {
+      this.retryDelay.delete(shopId);
+    }
+  }
+}
