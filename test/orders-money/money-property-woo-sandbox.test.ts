@@ -91,7 +91,9 @@ const caseArb = fc.record({
 
 let run = 0;
 
-function placeGenerated(c: fc.RecordValue<typeof caseArb extends fc.Arbitrary<infer T> ? T : never>) {
+type GeneratedCase = typeof caseArb extends fc.Arbitrary<infer T> ? T : never;
+
+function placeGenerated(c: GeneratedCase) {
   const shop = shopFor(c.config);
   run += 1;
   const skus = c.items.map((item, i) => {
@@ -110,7 +112,7 @@ function placeGenerated(c: fc.RecordValue<typeof caseArb extends fc.Arbitrary<in
   const address = ADDRESSES[c.country];
   const input: CheckoutInput = {
     via: c.via,
-    lines: skus.map((sku, i) => ({ sku, quantity: (c.items[i] as { quantity: number }).quantity })),
+    lines: skus.map((sku, i) => ({ sku, quantity: c.items[i]?.quantity ?? 1 })),
     coupons,
     fees: c.fees,
     billing: address,
