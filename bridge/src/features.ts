@@ -1,4 +1,5 @@
 import type { Feature } from "./context.js";
+import { productsFeature } from "./sync/products/products-feature.js";
 
 /** The sync features this bridge runs (orders, stock, products…), in the order they are mounted. */
-export const features: Feature[] = [];
+export const features: Feature[] = [productsFeature];
