@@ -5,14 +5,14 @@ import { z } from "zod";
  */
 
 /** A WooCommerce order status slug ("processing", "completed", a plugin's "shipped"…); "wc-" prefix accepted. */
-export const wooOrderStatusSchema = z.preprocess(
-  (value) => (typeof value === "string" ? value.trim().toLowerCase().replace(/^wc-/, "") : value),
-  z
-    .string({ error: "a WooCommerce order status must be text such as \"processing\"" })
-    .regex(/^[a-z0-9][a-z0-9_-]{0,39}$/, {
+export const wooOrderStatusSchema = z
+  .string({ error: "a WooCommerce order status must be text such as \"processing\"" })
+  .transform((value) => value.trim().toLowerCase().replace(/^wc-/, ""))
+  .pipe(
+    z.string().regex(/^[a-z0-9][a-z0-9_-]{0,39}$/, {
       error: "a WooCommerce order status is a slug such as \"processing\" or \"completed\" (letters, digits, - and _)",
     }),
-);
+  );
 
 /**
  * A Rackbeat item (product) number used as an article number: required, at most 25 characters, no
@@ -31,12 +31,10 @@ export const rackbeatNumberSchema = z
   .positive({ error: "must be a positive number" });
 
 /** ISO 3166-1 alpha-2 country code, upper-cased. */
-export const countryCodeSchema = z.preprocess(
-  (value) => (typeof value === "string" ? value.trim().toUpperCase() : value),
-  z
-    .string({ error: "a country must be a two-letter code such as \"DK\"" })
-    .regex(/^[A-Z]{2}$/, { error: "a country must be a two-letter ISO code such as \"DK\", \"SE\" or \"NO\"" }),
-);
+export const countryCodeSchema = z
+  .string({ error: "a country must be a two-letter code such as \"DK\"" })
+  .transform((value) => value.trim().toUpperCase())
+  .pipe(z.string().regex(/^[A-Z]{2}$/, { error: "a country must be a two-letter ISO code such as \"DK\", \"SE\" or \"NO\"" }));
 
 /** A calendar date, `YYYY-MM-DD`, that exists. */
 export const isoDateSchema = z

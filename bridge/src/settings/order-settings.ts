@@ -41,10 +41,10 @@ const gatewayIdSchema = z
   .regex(/^[A-Za-z0-9_.-]{1,100}$/, { error: "a payment method is its WooCommerce gateway id, e.g. \"bacs\", \"klarna_payments\"" });
 
 /** Rackbeat locales look like "da-DK" / "en-US"; "da_DK" is accepted and written with a hyphen. */
-export const localeSchema = z.preprocess(
-  (value) => (typeof value === "string" ? value.trim().replace("_", "-") : value),
-  z.string().regex(/^[a-z]{2}(-[A-Z]{2})?$/, { error: "a locale looks like \"da-DK\" or \"en-US\"" }),
-);
+export const localeSchema = z
+  .string({ error: "a locale must be text such as \"da-DK\"" })
+  .transform((value) => value.trim().replace("_", "-"))
+  .pipe(z.string().regex(/^[a-z]{2}(-[A-Z]{2})?$/, { error: "a locale looks like \"da-DK\" or \"en-US\"" }));
 
 export const articleNumbersSchema = z
   .strictObject({

@@ -78,8 +78,13 @@ export interface RackbeatCustomerResult {
   warnings: string[];
 }
 
-function put<T extends object, K extends keyof T>(target: T, key: K, value: T[K] | null | undefined | ""): void {
-  if (value !== null && value !== undefined && value !== "") target[key] = value;
+/** Rackbeat's length limits for customer fields (rackbeat-api.md §4.3; the sandbox enforces the same). */
+const MAX_LENGTH: Record<string, number> = { company_vat: 50, contact_phone: 50, address_zipcode: 30, address_country: 100, locale: 10 };
+
+function put<T extends object, K extends keyof T & string>(target: T, key: K, value: T[K] | null | undefined | ""): void {
+  if (value === null || value === undefined || value === "") return;
+  const max = MAX_LENGTH[key] ?? 255;
+  target[key] = (typeof value === "string" ? Array.from(value).slice(0, max).join("") : value) as T[K];
 }
 
 export function wooOrderToRackbeatCustomer(order: WooOrder, settings: OrderSettings): RackbeatCustomerResult {
@@ -92,7 +97,7 @@ export function wooOrderToRackbeatCustomer(order: WooOrder, settings: OrderSetti
   const vatNumber = orderVatNumber(order, settings);
   const { zone, reverseCharge, country } = orderVatZone(order, settings);
   const isCompany = company !== "" || vatNumber !== null;
-  const name = company || person || email || `WooCommerce order ${order.number}`;
+  const name = Array.from(company || person || email || `WooCommerce order ${order.number}`).slice(0, 255).join("");
 
   if (country === "") warnings.push("the order has no billing country; the customer is treated as domestic");
   if (reverseCharge && order.total_tax.isPositive()) {

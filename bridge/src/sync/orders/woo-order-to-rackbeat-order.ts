@@ -103,7 +103,9 @@ function clip(text: string, max: number): string {
 export function localOrderDate(order: WooOrder, shopTimeZone?: string): string {
   const local = order.date_created ?? "";
   const m = /^(\d{4}-\d{2}-\d{2})[T ]\d{2}:\d{2}/.exec(local);
-  if (m && !/(Z|[+-]\d{2}:?\d{2})$/.test(local)) return m[1] as string;
+  // WooCommerce writes the shop-local wall time without an offset; with an explicit offset it is
+  // still that wall time. Only a UTC ("Z") stamp needs the shop's zone.
+  if (m && !/Z$/i.test(local)) return m[1] as string;
   const gmt = order.date_created_gmt ?? (local || null);
   if (gmt && shopTimeZone) {
     const instant = new Date(/(Z|[+-]\d{2}:?\d{2})$/.test(gmt) ? gmt : `${gmt}Z`);
@@ -188,6 +190,10 @@ export function wooOrderToRackbeatOrder(order: WooOrder, settings: OrderSettings
   const tolerance = Money.parse("0.01").times(natural.figureCount + rates.vatByRate.size + 1);
   if (difference.abs().greaterThan(tolerance)) {
     throw new OrderTotalsDoNotAdd(wooTotal.toFixed(2), wooSide.toFixed(2), tolerance.toFixed(2));
+  }
+
+  if (natural.lines.length === 0 && wooTotal.isZero()) {
+    throw new WooOrderInvalid(["line_items: the order has no lines to send (Rackbeat needs at least one)"]);
   }
 
   const roundingItem = settings.articleNumbers.rounding;
