@@ -30,6 +30,18 @@ export default defineConfig({
           pool: "forks",
         },
       },
+      {
+        extends: true,
+        test: {
+          name: "e2e",
+          include: ["test/e2e/**/*.test.ts"],
+          globalSetup: ["test/e2e/global-setup.ts"],
+          env: { WORK: `${import.meta.dirname}/.wp-ci-e2e` },
+          fileParallelism: false,
+          pool: "forks",
+          testTimeout: 60_000,
+        },
+      },
     ],
   },
 });
