@@ -47,6 +47,8 @@ export interface ProductsFeatureOptions {
   /** Stock the initial sync writes with suppress_webhooks, handed to the stock feature. Default below. */
   fanOutStock?: (ctx: BridgeContext, runId: string) => StockFanOut;
   passEveryMs?: number;
+  /** Products written at once by the initial sync (the rate gate paces them). Default 8. */
+  initialSyncConcurrency?: number;
 }
 
 async function settingsOf(ctx: BridgeContext, shopId: string): Promise<{ settings: ProductSettings; name: string }> {
@@ -202,6 +204,7 @@ export function createProductsFeature(options: ProductsFeatureOptions = {}): Fea
                   now: ctx.now,
                   signal: job.signal,
                   fanOutStock: (options.fanOutStock ?? enqueueStockFanOut)(ctx, runId),
+                  ...(options.initialSyncConcurrency ? { concurrency: options.initialSyncConcurrency } : {}),
                 },
                 runId,
               );
