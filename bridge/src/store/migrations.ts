@@ -247,6 +247,49 @@ export function migrationsFor(dialect: Dialect): Record<string, Migration> {
         await db.schema.createIndex("preflight_items_sku").on("preflight_items").columns(["preflight_id", "sku"]).execute();
       },
     },
+    // Orders (issue 5): links (shop, Woo order) → Rackbeat order with the intent written before the
+    // create call, customer links, and the owner's order-number range.
+    "0004_orders": {
+      async up(db: Kysely<unknown>) {
+        await db.schema
+          .createTable("order_links")
+          .addColumn("shop_id", "text", (c) => c.notNull())
+          .addColumn("woo_order_id", "bigint", (c) => c.notNull())
+          .addColumn("state", "text", (c) => c.notNull())
+          .addColumn("rackbeat_order_number", "bigint", (c) => c.notNull().unique())
+          .addColumn("reference", "text", (c) => c.notNull())
+          .addColumn("customer_number", "bigint")
+          .addColumn("rackbeat_stage", "text")
+          .addColumn("fingerprint", "text")
+          .addColumn("written_back_at", time)
+          .addColumn("woo_status_written", "text")
+          .addColumn("flagged_reason", "text")
+          .addColumn("created_at", time, (c) => c.notNull())
+          .addColumn("updated_at", time, (c) => c.notNull())
+          .addPrimaryKeyConstraint("order_links_pk", ["shop_id", "woo_order_id"])
+          .execute();
+        await db.schema.createIndex("order_links_stage").on("order_links").columns(["state", "rackbeat_stage"]).execute();
+
+        await db.schema
+          .createTable("order_customer_links")
+          .addColumn("shop_id", "text", (c) => c.notNull())
+          .addColumn("match_key", "text", (c) => c.notNull())
+          .addColumn("customer_number", "bigint", (c) => c.notNull())
+          .addColumn("fingerprint", "text", (c) => c.notNull())
+          .addColumn("updated_at", time, (c) => c.notNull())
+          .addPrimaryKeyConstraint("order_customer_links_pk", ["shop_id", "match_key"])
+          .execute();
+
+        await db.schema
+          .createTable("order_number_range")
+          .addColumn("id", "integer", (c) => c.primaryKey())
+          .addColumn("range_from", "bigint", (c) => c.notNull())
+          .addColumn("range_to", "bigint", (c) => c.notNull())
+          .addColumn("next_number", "bigint", (c) => c.notNull())
+          .addColumn("updated_at", time, (c) => c.notNull())
+          .execute();
+      },
+    },
   };
 }
 

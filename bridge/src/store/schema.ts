@@ -18,6 +18,9 @@ export interface Database {
   initial_sync_items: InitialSyncItemsTable;
   preflights: PreflightsTable;
   preflight_items: PreflightItemsTable;
+  order_links: OrderLinksTable;
+  order_customer_links: OrderCustomerLinksTable;
+  order_number_range: OrderNumberRangeTable;
 }
 
 export type JobState = "waiting" | "running" | "done" | "parked" | "skipped";
@@ -237,4 +240,51 @@ export interface PreflightItemsTable {
   in_rackbeat: number;
   /** Comma-separated rules broken by the item alone (duplicates are found by query). */
   problems: string;
+}
+
+/**
+ * Orders (issue 5): one row per exported (or being exported) WooCommerce order. The row is written
+ * with `state = "intent"` and the Rackbeat order number the bridge chose BEFORE the create call, so
+ * a retry after a crash reuses the number and Rackbeat refuses it twice (exactly once).
+ */
+export type OrderLinkState = "intent" | "exported" | "deleted";
+export type RackbeatOrderStage = "draft" | "booked" | "shipped" | "invoiced";
+
+export interface OrderLinksTable {
+  shop_id: string;
+  woo_order_id: number;
+  state: OrderLinkState;
+  rackbeat_order_number: number;
+  /** `other_reference` / `heading` the order was created with: how a read-back proves it is ours. */
+  reference: string;
+  customer_number: number | null;
+  rackbeat_stage: RackbeatOrderStage | null;
+  /** sha256 of the order body last sent (without number/customer): tells an edit from a no-op. */
+  fingerprint: string | null;
+  /** When the Rackbeat number was written into the Woo order (meta + note); null until then. */
+  written_back_at: number | null;
+  /** The WooCommerce status the bridge last set through status write-back. */
+  woo_status_written: string | null;
+  flagged_reason: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+/** Rackbeat customer per shop and match key ("email:a@b.dk", "vat:DK123"): saves a search per order. */
+export interface OrderCustomerLinksTable {
+  shop_id: string;
+  match_key: string;
+  customer_number: number;
+  /** sha256 of the identity last written, so an unchanged customer is not updated again. */
+  fingerprint: string;
+  updated_at: number;
+}
+
+/** The owner's range for Rackbeat order numbers the bridge assigns (one row, id 1). */
+export interface OrderNumberRangeTable {
+  id: number;
+  range_from: number;
+  range_to: number;
+  next_number: number;
+  updated_at: number;
 }
