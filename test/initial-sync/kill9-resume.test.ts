@@ -1,0 +1,62 @@
+import { type ChildProcess, fork } from "node:child_process";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import type { InitialSyncProgress } from "../../bridge/src/sync/initial/initial-sync-run.js";
+import { tempDir } from "../helpers/temp-dir.js";
+import { GeneratedCatalog } from "../products/generated-catalog.js";
+import { type RackbeatSandbox, startRackbeatSandbox } from "../sandboxes/rackbeat/index.js";
+
+const children: ChildProcess[] = [];
+let sandbox: RackbeatSandbox | undefined;
+afterEach(async () => {
+  for (const c of children) if (c.exitCode === null) c.kill("SIGKILL");
+  await sandbox?.close();
+});
+
+function startChild(env: Record<string, string>, onProgress: (p: InitialSyncProgress | undefined) => void): ChildProcess {
+  const child = fork(join(import.meta.dirname, "initial-sync-child.ts"), [], { env: { ...process.env, ...env }, execArgv: ["--import", "tsx"], stdio: "inherit" });
+  child.on("message", (m) => onProgress((m as { progress?: InitialSyncProgress }).progress));
+  children.push(child);
+  return child;
+}
+
+const waitFor = async (check: () => boolean, ms = 60_000) => {
+  const until = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > until) throw new Error("timed out");
+    await new Promise((r) => setTimeout(r, 20));
+  }
+};
+
+describe("initial sync killed with kill -9", () => {
+  it("resumes where it stopped, creates nothing twice and ends with Rackbeat equal to the shop", async () => {
+    const PRODUCTS = 200;
+    const catalog = new GeneratedCatalog({ products: PRODUCTS });
+    const expected = [...catalog.expected()];
+    // Slow enough that the kill lands mid-run: 300 requests per second.
+    sandbox = await startRackbeatSandbox({ rateLimit: { limit: 150, windowMs: 500 } });
+    const dir = tempDir("rbc-initial-kill9-");
+    const env = { DATA_DIR: dir.path, RACKBEAT_BASE_URL: sandbox.baseUrl, RACKBEAT_TOKEN: sandbox.token, PRODUCTS: String(PRODUCTS) };
+
+    const first = startChild({ ...env, START: "1" }, () => undefined);
+    await waitFor(() => sandbox!.state.products.size >= expected.length / 3);
+    first.kill("SIGKILL");
+    await new Promise((r) => first.once("exit", r));
+    const atKill = sandbox.state.products.size;
+    expect(atKill).toBeLessThan(expected.length);
+
+    let progress: InitialSyncProgress | undefined;
+    startChild({ ...env, START: "0" }, (p) => (progress = p));
+    await waitFor(() => progress?.state === "done");
+    expect(progress).toMatchObject({ total: PRODUCTS, done: PRODUCTS, errors: 0, skipped: 0 });
+
+    // Rackbeat equals the shop: every SKU once, with the shop's stock.
+    expect(sandbox.state.products.size).toBe(expected.length);
+    for (const e of expected) expect(sandbox.getProduct(e.sku)?.stock_quantity, e.sku).toBe(e.stock);
+    // Nothing twice: one create per product, one stock adjustment per product with stock.
+    const routes = sandbox.stats().byRoute;
+    expect(routes["POST /products"]).toBe(expected.length);
+    expect(routes["POST /inventory-adjustments"]).toBe(expected.filter((e) => e.stock !== 0).length);
+    dir.cleanup();
+  }, 120_000);
+});
