@@ -205,7 +205,10 @@ export function createStockFeature(options: StockOptions = {}): Feature {
         {
           name: "stock-sweep",
           everyMs: Math.max(stock.options.coalesceMs * 40, 60_000),
-          run: guarded("stock-sweep", () => stock.sweep()),
+          run: guarded("stock-sweep", async () => {
+            await stock.store.pruneReservations(30 * 86_400_000);
+            await stock.sweep();
+          }),
         },
         {
           name: "stock-reconcile",

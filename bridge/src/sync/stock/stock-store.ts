@@ -193,9 +193,25 @@ export class StockStore {
     return rows.map((r) => ({ shopId: r.shop_id, wooOrderId: Number(r.woo_order_id), rackbeatOrderNumber: r.rackbeat_order_number === null ? null : Number(r.rackbeat_order_number) }));
   }
 
+  /** Orders heard of that Rackbeat has not booked yet. */
   async openReservationCount(): Promise<number> {
-    const row = await this.db.selectFrom("stock_reservations").select((eb) => eb.fn.countAll<number>().as("n")).where("state", "<>", "ended").executeTakeFirst();
+    const row = await this.db.selectFrom("stock_reservations").select((eb) => eb.fn.countAll<number>().as("n")).where("state", "=", "open").executeTakeFirst();
     return Number(row?.n ?? 0);
+  }
+
+  /**
+   * Retention: ended lines go after a day; booked lines (kept so on-hand shops count them until
+   * shipped) end after `bookedMaxAgeMs` — an order unshipped that long no longer needs a guard.
+   */
+  async pruneReservations(bookedMaxAgeMs: number): Promise<void> {
+    const now = this.now();
+    await this.db.deleteFrom("stock_reservations").where("state", "=", "ended").where("updated_at", "<", now - 86_400_000).execute();
+    await this.db
+      .updateTable("stock_reservations")
+      .set({ state: "ended", updated_at: now })
+      .where("state", "=", "booked")
+      .where("updated_at", "<", now - bookedMaxAgeMs)
+      .execute();
   }
 
   // ───────────── links and what was written ─────────────
