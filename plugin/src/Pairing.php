@@ -136,7 +136,7 @@ final class Pairing {
 	 *
 	 * @param array<string, mixed> $json
 	 */
-	private static function bridge_protocol_from_error( array $json ) {
+	public static function bridge_protocol_from_error( array $json ) {
 		if ( isset( $json['details'] ) && is_array( $json['details'] ) ) {
 			foreach ( $json['details'] as $detail ) {
 				if ( is_array( $detail ) && isset( $detail['bridge_protocol_version'] ) ) {

@@ -153,7 +153,10 @@ describe("the bridge proxy (protocol.md §5)", () => {
 
   it("refuses routes that are not on the list, and bad JSON", async () => {
     expect((await call("DELETE", "/bridge/shop/settings")).status).toBe(404);
-    expect((await call("GET", "/bridge/shop/../../v1/pair")).status).toBe(404);
+    const allowed = await php<boolean[]>(
+      "return array_map(fn($p) => RackbeatConnector\\Rest\\RestController::proxy_allowed('GET', $p), ['shop/status', 'shop/../pair', 'shop/activity/..', 'shop/activity/.hidden', 'shop/activity/rec-1.2', 'account/shops/x']);",
+    );
+    expect(allowed).toEqual([true, false, false, false, true, false]);
     const bad = await call("PUT", "/bridge/shop/settings", { body: "{not json" });
     expect(bad.status).toBe(400);
   });
@@ -212,6 +215,19 @@ describe("staging pause (site URL differs from the paired one)", () => {
     await runDelivery();
     expect(bridge.deliveries).toBe(deliveriesBefore + 1);
     expect((await outboxRows()).filter((r) => r.acked_at === null)).toEqual([]);
+  });
+});
+
+describe("protocol version mismatch found while delivering", () => {
+  it("a 409 from an upgraded bridge names its version in the notice and the connection state", async () => {
+    bridge.eventsAnswer = { status: 409, body: { error: "protocol_mismatch", message: "newer bridge", details: [{ plugin_protocol_version: 1, bridge_protocol_version: 2 }] } };
+    await placeOrder({ flow: "classic", payment: "card" });
+    await runDelivery();
+    bridge.eventsAnswer = undefined;
+    const state = await call("GET", "/connection");
+    expect(state.json.protocol).toEqual({ plugin: 1, bridge: 2, mismatch: true });
+    expect(state.json.delivery.last_error).toMatch(/HTTP 409.*protocol_mismatch/);
+    expect(state.json.backlog.pending).toBe(2);
   });
 });
 

@@ -15,6 +15,7 @@
 namespace RackbeatConnector\Delivery;
 
 use RackbeatConnector\Outbox;
+use RackbeatConnector\Pairing;
 use RackbeatConnector\Settings;
 use RackbeatConnector\Staging;
 
@@ -149,6 +150,12 @@ final class Runner {
 						break; // all sent, or the bridge stored none of a full batch (retry next run)
 					}
 					continue;
+				}
+				if ( 409 === $response['status'] && is_array( $response['json'] ) ) {
+					$theirs = Pairing::bridge_protocol_from_error( $response['json'] );
+					if ( $theirs > 0 ) {
+						Settings::update_state( array( 'bridge_protocol_version' => $theirs ) ); // shows the mismatch notice
+					}
 				}
 				$failures = isset( $state['failures'] ) ? (int) $state['failures'] + 1 : 1;
 				$error    = null !== $response['error'] ? $response['error'] : sprintf( 'HTTP %d from the bridge', $response['status'] );

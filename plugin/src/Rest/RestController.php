@@ -38,7 +38,8 @@ final class RestController {
 
 	const NAMESPACE_V1  = 'rackbeat-connector/v1';
 	const MAX_BODY      = 1048576;
-	const SEGMENT       = '[A-Za-z0-9_.~-]+';
+	/** One path segment: no leading dot, so "." and ".." can never reach the bridge. */
+	const SEGMENT       = '[A-Za-z0-9_~-][A-Za-z0-9_.~-]*';
 
 	/**
 	 * Bridge routes the page may reach: [methods, pattern relative to /v1/ with "shop" standing for shops/{shop}].
@@ -167,13 +168,14 @@ final class RestController {
 	}
 
 	public static function connection() {
-		$delivery = Settings::delivery_state();
+		$delivery   = Settings::delivery_state();
+		$connection = Pairing::describe();
 		return new WP_REST_Response(
 			array(
-				'connection'     => Pairing::describe(),
+				'connection'     => $connection,
 				'protocol'       => array(
 					'plugin'   => RACKBEAT_CONNECTOR_PROTOCOL_VERSION,
-					'bridge'   => Pairing::describe()['bridge_protocol_version'],
+					'bridge'   => $connection['bridge_protocol_version'],
 					'mismatch' => Pairing::protocol_mismatch(),
 				),
 				'staging'        => Staging::describe(),

@@ -57,6 +57,8 @@ export class FakeBridge {
   /** "up" answers; "unavailable" answers 503 to everything. */
   mode: "up" | "unavailable" = "up";
   protocolVersion = 1;
+  /** When set, POST …/events answers this instead of storing (e.g. a 409 from a newer bridge). */
+  eventsAnswer: { status: number; body: unknown } | undefined;
   /** Extra JSON the §5 routes answer with (merged per route key like "GET /status"). */
   readonly answers = new Map<string, { status: number; body: unknown; contentType?: string }>();
 
@@ -139,6 +141,7 @@ export class FakeBridge {
 
     if (method === "POST" && rest === "/events") {
       this.deliveries += 1;
+      if (this.eventsAnswer) return send(this.eventsAnswer.status, this.eventsAnswer.body);
       const parsed = batchSchema.safeParse(JSON.parse(raw.toString("utf8") || "null"));
       if (!parsed.success) {
         return send(400, { error: "bad_request", message: "malformed batch", details: parsed.error.issues.map((i) => ({ path: i.path.join("."), message: i.message })) });
