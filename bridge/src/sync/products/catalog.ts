@@ -21,8 +21,8 @@ export interface WooCatalogItem {
   taxClass: string;
   /** Decimal string in the shop's weight unit ("" when unset). */
   weight: string;
-  /** EAN / GTIN (`global_unique_id`). */
-  ean: string;
+  /** EAN / GTIN (`global_unique_id`); null when the shop's answer does not carry it. */
+  ean: string | null;
   manageStock: boolean;
   stockQuantity: number | null;
   /** Cost price kept in meta by the Rackbeat → WooCommerce direction, if any. */

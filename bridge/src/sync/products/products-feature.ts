@@ -24,6 +24,7 @@ import { createInitialSyncRun, initialSyncProgress, InitialSyncRefused, latestIn
 import { createPreflight, preflightCsv, runPreflight } from "../initial/preflight.js";
 import type { WooCatalog, WooCatalogFactory } from "./catalog.js";
 import { ProductLinks } from "./product-links.js";
+import { wooCatalogFactory } from "./woo-catalog-adapter.js";
 import { GroupVatRates } from "./rackbeat-catalogue.js";
 import { syncRackbeatProductToWoo } from "./rackbeat-to-woo-sync.js";
 import { readComparable, syncItemToRackbeat, syncWooProductToRackbeat } from "./woo-to-rackbeat-sync.js";
@@ -75,17 +76,12 @@ export const enqueueStockFanOut =
     );
   };
 
-function defaultCatalogFor(): WooCatalogFactory {
-  return async () => {
-    throw new Error("the WooCommerce client is not available in this build yet");
-  };
-}
 
 export function createProductsFeature(options: ProductsFeatureOptions = {}): Feature {
   const catalogs = new WeakMap<BridgeContext, WooCatalogFactory>();
   const catalogFor = (ctx: BridgeContext, shopId: string): Promise<WooCatalog> => {
     let factory = catalogs.get(ctx);
-    if (!factory) catalogs.set(ctx, (factory = (options.catalogFor ?? defaultCatalogFor)(ctx)));
+    if (!factory) catalogs.set(ctx, (factory = (options.catalogFor ?? wooCatalogFactory)(ctx)));
     return factory(shopId);
   };
   const rackbeatOf = (ctx: BridgeContext) => (options.rackbeatFor ?? rackbeatClient)(ctx);
@@ -354,7 +350,7 @@ export async function ensureRackbeatProduct(
   if (settings.master !== "woo_to_rackbeat") return { sku, result: "not_master" };
   const rackbeat = deps.rackbeat ?? (await rackbeatClient(ctx));
   if (await readComparable(rackbeat, sku, "live")) return { sku, result: "exists" };
-  const catalog = deps.catalog ?? (await defaultCatalogFor()(shopId));
+  const catalog = deps.catalog ?? (await wooCatalogFactory(ctx)(shopId));
   const matches = (await catalog.findBySku(sku)).filter((m) => m.type === "simple" || m.type === "variation");
   const item = matches[0];
   if (!item) return { sku, result: "not_in_shop" };

@@ -67,7 +67,7 @@ export function wooPatchFromRackbeat(
   if (wanted.description !== undefined && wanted.description !== current.description) patch.description = wanted.description;
   if (wanted.regular_price !== undefined && !sameDecimal(wanted.regular_price, current.regularPrice)) patch.regular_price = wanted.regular_price;
   if (wanted.weight !== undefined && !sameDecimal(wanted.weight, current.weight)) patch.weight = wanted.weight;
-  if (wanted.global_unique_id !== undefined && wanted.global_unique_id !== current.ean) patch.global_unique_id = wanted.global_unique_id;
+  if (wanted.global_unique_id !== undefined && wanted.global_unique_id !== (current.ean ?? "")) patch.global_unique_id = wanted.global_unique_id;
   if (wanted.meta_data && !sameDecimal(wanted.meta_data[0]?.value ?? "", current.costPrice)) patch.meta_data = wanted.meta_data;
   // Variations have no "private" of their own in the listing sense; WooCommerce accepts private for them too.
   if (input.product.is_barred) {

@@ -68,7 +68,7 @@ export function wooToRackbeatProduct(input: WooToRackbeatInput): ProductCreate {
     group: group.number,
   };
   if (f.description) product.description = item.description;
-  if (f.ean) product.barcode = item.ean;
+  if (f.ean && item.ean !== null) product.barcode = item.ean;
   if (f.weight && item.weight.trim() !== "") {
     product.physical = { weight: Money.parse(item.weight.trim()).round(2).toNumber(), weight_unit: units.weightUnit };
   }
