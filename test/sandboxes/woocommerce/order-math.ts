@@ -391,6 +391,18 @@ export class OrderMath {
   }
 }
 
+/**
+ * An item's total_tax (and subtotal_tax) as WooCommerce reports it: set_taxes() derives them from
+ * the stored per-rate taxes — rounded per rate to the shop's decimals unless rounding at subtotal —
+ * and it runs again whenever the item is loaded, so the answer follows the shop's *current*
+ * settings. [recorded] api/order-dp-6/*.json read with the shop on 3 decimals and subtotal
+ * rounding: MILK-1L's subtotal_tax is "8.992800" although it was created in a 2-decimal shop.
+ */
+export function derivedTaxTotal(taxes: TaxMap, settings: ShopSettings): DecType {
+  if (settings.taxRoundAtSubtotal) return storeFloat(sumMap(taxes));
+  return storeFloat(sum([...taxes.values()].map((v) => roundTaxTotal(v, settings))));
+}
+
 /** total_tax is re-derived whenever cart or shipping tax is set, and on every load (WC_Abstract_Order::set_cart_tax). */
 export function totalTaxOf(order: { cartTax: DecType; shippingTax: DecType }, settings: ShopSettings): DecType {
   return phpRound(order.cartTax.plus(order.shippingTax), settings.priceDecimals);

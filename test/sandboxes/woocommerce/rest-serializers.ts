@@ -5,6 +5,7 @@
  * current decimals — README quirk 1); coupon lines show the raw stored value (quirk 7).
  */
 import { Dec, formatDp, phpFloatString, phpRound } from "./php-math.js";
+import { derivedTaxTotal } from "./order-math.js";
 import type { WooShop } from "./shop-state.js";
 import type { CustomerRecord, ItemMeta, OrderNoteRecord, OrderRecord, ProductRecord, TaxMap, TaxRate } from "./shop-model.js";
 
@@ -323,9 +324,9 @@ export function orderJson(ctx: SerializeContext, o: OrderRecord): Record<string,
         quantity: l.quantity,
         tax_class: l.taxClass,
         subtotal: formatDp(l.subtotal, dp),
-        subtotal_tax: formatDp(l.subtotalTax, dp),
+        subtotal_tax: formatDp(derivedTaxTotal(l.taxes.subtotal, shop.settings), dp),
         total: formatDp(l.total, dp),
-        total_tax: formatDp(l.totalTax, dp),
+        total_tax: formatDp(derivedTaxTotal(l.taxes.total, shop.settings), dp),
         taxes: taxesJson(ctx, l.taxes.total, l.taxes.subtotal),
         meta_data: itemMetaJson(l.metaData),
         sku: product ? product.sku : null,
@@ -352,7 +353,7 @@ export function orderJson(ctx: SerializeContext, o: OrderRecord): Record<string,
       method_id: s.methodId,
       instance_id: s.instanceId,
       total: formatDp(s.total, dp),
-      total_tax: formatDp(s.totalTax, dp),
+      total_tax: formatDp(derivedTaxTotal(s.taxes.total, shop.settings), dp),
       taxes: taxesJson(ctx, s.taxes.total),
       tax_status: s.taxStatus,
       meta_data: itemMetaJson(s.metaData),
@@ -364,7 +365,7 @@ export function orderJson(ctx: SerializeContext, o: OrderRecord): Record<string,
       tax_status: f.taxStatus,
       amount: f.amount,
       total: formatDp(f.total, dp),
-      total_tax: formatDp(f.totalTax, dp),
+      total_tax: formatDp(derivedTaxTotal(f.taxes.total, shop.settings), dp),
       taxes: taxesJson(ctx, f.taxes.total),
       meta_data: itemMetaJson(f.metaData),
     })),
