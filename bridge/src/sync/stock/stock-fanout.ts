@@ -3,7 +3,7 @@ import type { Logger } from "../../observability/logger.js";
 import type { StockSettings } from "../../settings/stock-settings.js";
 import { LocationFiguresMissing, shopStockFigure } from "./stock-figure.js";
 import type { StockStore } from "./stock-store.js";
-import { type WooStockPort, type WooStockWrite, batchWrites } from "./woo-stock-port.js";
+import { WOO_BATCH_LIMIT, type WooStockPort, type WooStockWrite, batchWrites } from "./woo-stock-port.js";
 
 export interface FanoutDeps {
   store: StockStore;
@@ -44,6 +44,9 @@ export class StockFanout {
   private readonly timers = new Map<string, NodeJS.Timeout>();
   private readonly flushing = new Map<string, Promise<void>>();
   private readonly retryDelay = new Map<string, number>();
+  /** SKUs added per shop since its last flush, and since when a remainder has been held back. */
+  private readonly added = new Map<string, number>();
+  private readonly holdingSince = new Map<string, number>();
   private readonly idleWaiters: (() => void)[] = [];
   private closed = false;
 
@@ -107,6 +110,7 @@ export class StockFanout {
     let set = this.dirty.get(shopId);
     if (!set) this.dirty.set(shopId, (set = new Set()));
     for (const s of skus) set.add(s);
+    this.added.set(shopId, (this.added.get(shopId) ?? 0) + skus.length);
     this.schedule(shopId, delayMs);
   }
 
@@ -128,8 +132,22 @@ export class StockFanout {
       this.settleIdle();
       return;
     }
+    let skus = [...set];
     this.dirty.delete(shopId);
-    const skus = [...set];
+    // While a burst is still arriving (a batch's worth came in during the last window), write whole
+    // batches now and keep the remainder for the next window, so calls carry 100 items — for at
+    // most four windows, after which everything goes.
+    const arrived = this.added.get(shopId) ?? 0;
+    this.added.set(shopId, 0);
+    if (skus.length > WOO_BATCH_LIMIT && arrived >= WOO_BATCH_LIMIT && skus.length % WOO_BATCH_LIMIT !== 0) {
+      const since = this.holdingSince.get(shopId) ?? Date.now();
+      if (Date.now() - since < 4 * this.deps.coalesceMs) {
+        const whole = skus.length - (skus.length % WOO_BATCH_LIMIT);
+        this.dirty.set(shopId, new Set(skus.slice(whole)));
+        skus = skus.slice(0, whole);
+        this.holdingSince.set(shopId, since);
+      } else this.holdingSince.delete(shopId);
+    } else this.holdingSince.delete(shopId);
     const run = this.write(shopId, skus)
       .catch((error: unknown) => {
         this.deps.log.error({ shop: shopId, err: errorMessage(error) }, "stock fan-out failed; will try again");

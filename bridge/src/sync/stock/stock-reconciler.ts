@@ -73,6 +73,7 @@ export class StockReconciler {
     const rows: Omit<DriftRow, "shopId" | "fixedAt">[] = [];
     const toFix: string[] = [];
     let inStep = 0;
+    const baseline: { sku: string; value: number }[] = [];
     const sold = new Set(skus);
 
     for (const shopItem of shopItems) {
@@ -91,6 +92,7 @@ export class StockReconciler {
       }
       if (shopItem.manageStock && shopItem.stockQuantity === figure) {
         inStep++;
+        if (link?.lastWritten !== figure) baseline.push({ sku: shopItem.sku, value: figure });
         continue;
       }
       const shown = shopItem.manageStock ? shopItem.stockQuantity : null;
@@ -108,6 +110,7 @@ export class StockReconciler {
       if (notInShop <= 1000) rows.push({ sku, kind: "not_in_shop", rackbeat: null, shop: null, lastWrite: null, lastWriteAt: null, foundAt: now });
     }
     await store.replaceDrift(shopId, rows);
+    if (baseline.length > 0) await store.setBaseline(shopId, baseline);
     if (toFix.length > 0) {
       // What the bridge last wrote no longer describes the shop: write the figure again.
       await store.forgetWritten(shopId, toFix);

@@ -294,6 +294,18 @@ export class StockStore {
     });
   }
 
+  /**
+   * The shop already shows these figures: remember them as written (without a write time, so the
+   * echo guard does not take shop events for the bridge's own), so unchanged figures are not sent.
+   */
+  async setBaseline(shopId: string, entries: { sku: string; value: number }[]): Promise<void> {
+    await this.db.transaction().execute(async (trx) => {
+      for (const e of entries) {
+        await trx.updateTable("stock_links").set({ last_written: e.value }).where("shop_id", "=", shopId).where("sku", "=", e.sku).execute();
+      }
+    });
+  }
+
   /** Forgets what was written, so the next fan-out writes whatever the figure is. */
   async forgetWritten(shopId: string, skus: string[]): Promise<void> {
     for (const part of chunks(skus)) {
