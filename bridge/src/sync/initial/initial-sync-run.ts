@@ -234,11 +234,14 @@ export async function runInitialSync(deps: InitialSyncDeps, runId: string): Prom
     );
 
     const fanOut: string[] = [];
+    // Counted in memory and stored with the page's checkpoint (a crash mid-page undercounts these
+    // two figures only; done/errors/skipped come from the item rows).
+    const tally = { written: 0, adjusted: 0 };
     await mapLimit(
       targets.filter((t) => !finished.has(t.item.id)),
       deps.concurrency ?? INITIAL_SYNC_CONCURRENCY,
       async (t) => {
-        const outcome = await syncOne(deps, options, runId, t, existing, reason, now);
+        const outcome = await syncOne(deps, options, runId, t, existing, reason, now, tally);
         if (outcome?.adjusted) fanOut.push(outcome.number);
       },
     );
@@ -265,6 +268,11 @@ export async function runInitialSync(deps: InitialSyncDeps, runId: string): Prom
         .where("woo_id", "=", product.id)
         .execute();
     }
+    await db
+      .updateTable("initial_sync_runs")
+      .set((eb) => ({ rackbeat_products: eb("rackbeat_products", "+", tally.written), stock_adjustments: eb("stock_adjustments", "+", tally.adjusted), updated_at: now() }))
+      .where("id", "=", runId)
+      .execute();
     if (fanOut.length > 0 && deps.fanOutStock) {
       await deps.fanOutStock(fanOut).catch((error: unknown) => deps.log.warn({ err: errorMessage(error) }, "initial sync: stock fan-out failed; the stock pass will catch up"));
     }
@@ -286,6 +294,7 @@ async function syncOne(
   existing: Map<string, ReturnType<typeof toComparable>>,
   reason: string,
   now: () => number,
+  tally: { written: number; adjusted: number },
 ): Promise<{ number: string; adjusted: boolean } | undefined> {
   const { db } = deps;
   const finish = (outcome: "done" | "skipped" | "error", why: string | null) =>
@@ -302,9 +311,7 @@ async function syncOne(
     }
     const known = existing.get(t.item.sku) ?? null;
     const outcome: ItemOutcome = await syncItemToRackbeat(options, t.item, t.parent, others, known);
-    if (outcome.action === "created" || outcome.action === "updated" || outcome.action === "renamed" || outcome.action === "replaced") {
-      await db.updateTable("initial_sync_runs").set((eb) => ({ rackbeat_products: eb("rackbeat_products", "+", 1) })).where("id", "=", runId).execute();
-    }
+    if (outcome.action === "created" || outcome.action === "updated" || outcome.action === "renamed" || outcome.action === "replaced") tally.written++;
     let adjusted = false;
     if (t.item.manageStock && t.item.stockQuantity !== null) {
       const difference = t.item.stockQuantity - outcome.rackbeatStock;
@@ -314,7 +321,7 @@ async function syncOne(
           { priority: "bulk", suppressWebhooks: true, ...(deps.signal ? { signal: deps.signal } : {}) },
         );
         adjusted = true;
-        await db.updateTable("initial_sync_runs").set((eb) => ({ stock_adjustments: eb("stock_adjustments", "+", 1) })).where("id", "=", runId).execute();
+        tally.adjusted++;
       }
     }
     existing.set(outcome.number, { ...(existing.get(outcome.number) ?? { number: outcome.number }), stock: t.item.stockQuantity ?? outcome.rackbeatStock });
