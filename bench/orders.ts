@@ -1,0 +1,185 @@
+/**
+ * Orders benchmark (issue 5). A real bridge (orders feature, in process) between three WooCommerce
+ * sandboxes and the Rackbeat sandbox (50 ms latency per call, its limit scaled in time: 480 per
+ * 600 ms, and the bridge's rate gate scaled the same way).
+ * 1. Steady: BENCH_ORDERS (1,000) orders across 3 shops, one signed order event each, arriving at
+ *    BENCH_RATE (6) orders/s. p50/p99 = event sent → the Rackbeat sandbox created the order.
+ * 2. Burst: BENCH_BURST (1,000) more orders, all events sent at once. burst_drain_s = first event
+ *    → last Rackbeat order; burst_bound_s = the Rackbeat calls the burst made ÷ the rate limit.
+ * duplicates / cent_mismatches are counted over every order at the end; calls_per_order is Rackbeat
+ * requests per order in the steady part (customers are returning after their first order).
+ * The feature's periodic tasks (status poller, reconciler) are left out so they do not add calls.
+ * Targets: duplicates 0, cent_mismatches 0, p50 ≤ 500 ms, p99 ≤ 2,000 ms, calls_per_order ≤ 5,
+ * burst_drain_s ≤ 1.15 × burst_bound_s.
+ */
+import { randomUUID } from "node:crypto";
+import { signedHeaders } from "../bridge/src/http/signing.js";
+import { Money } from "../bridge/src/lib/money.js";
+import { sharedRateGateFor } from "../bridge/src/rackbeat/rate-gate.js";
+import { ordersFeature } from "../bridge/src/sync/orders/orders-feature.js";
+import { registerOrderStockHooks } from "../bridge/src/sync/orders/order-hooks.js";
+import { startTestBridge } from "../test/helpers/bridge.js";
+import { startRackbeatSandbox } from "../test/sandboxes/rackbeat/index.js";
+import { fixtureCheckout, FIXTURE_PRODUCTS, type FixtureScenarioKey } from "../test/sandboxes/woocommerce/fixture-shop.js";
+import { startWooSandbox, type WooSandbox } from "../test/sandboxes/woocommerce/index.js";
+
+const ORDERS = Number(process.env.BENCH_ORDERS ?? 1000);
+const RATE = Number(process.env.BENCH_RATE ?? 6);
+const BURST = Number(process.env.BENCH_BURST ?? 1000);
+const SHOPS = 3;
+const LIMIT = { limit: 480, windowMs: 600 };
+const SCENARIOS: FixtureScenarioKey[] = ["A", "B", "E", "H", "G"];
+
+const log = (msg: string) => console.log(`[orders bench] ${msg}`);
+
+const rackbeat = await startRackbeatSandbox({ rateLimit: LIMIT, latencyMs: 50 });
+const skus = FIXTURE_PRODUCTS.filter((p) => p.type !== "variable").map((p) => p.sku as string);
+rackbeat.seedProducts([...skus, "SHIPPING", "FEE", "PAYMENT-FEE", "DISCOUNT", "GIFT-CARD", "ROUNDING"].map((number) => ({ number, stock: 1_000_000 })));
+// The bridge's gate for this token, scaled like the sandbox's limit (made before the bridge's client).
+sharedRateGateFor(rackbeat.token, { ...LIMIT, maxConcurrent: 64 });
+
+// When each order appeared in Rackbeat, by reference.
+const createdAt = new Map<string, number>();
+const state = rackbeat.state as unknown as { createOrder: (...args: unknown[]) => { other_reference?: string | null } };
+const originalCreate = state.createOrder.bind(rackbeat.state);
+state.createOrder = (...args: unknown[]) => {
+  const order = originalCreate(...args);
+  if (order.other_reference && !createdAt.has(order.other_reference)) createdAt.set(order.other_reference, performance.now());
+  return order;
+};
+
+const bridge = await startTestBridge({
+  env: { RACKBEAT_BASE_URL: rackbeat.baseUrl, WORKER_CONCURRENCY: "64", LOG_LEVEL: "warn", JOB_BACKOFF_BASE_MS: "200", JOB_BACKOFF_MAX_MS: "2000" },
+  features: [{ ...ordersFeature, tasks: undefined }],
+});
+await bridge.ctx.account.setSecret("rackbeat.token", rackbeat.token);
+// Stock fan-out is the stock benchmark's subject; here orders in flight are recorded only.
+registerOrderStockHooks(bridge.ctx, { start: async () => undefined, settle: async () => undefined, release: async () => undefined });
+
+interface BenchShop {
+  woo: WooSandbox;
+  shopId: string;
+  secret: string;
+  prefix: string;
+}
+const shops: BenchShop[] = [];
+for (let i = 0; i < SHOPS; i++) {
+  const woo = await startWooSandbox({ fixture: "c1-dkk-excl-lineround" });
+  const key = woo.createKey({ permissions: "read_write" });
+  const { code } = await bridge.ctx.pairing.create(`Bench shop ${i + 1}`);
+  const response = await fetch(`${bridge.url}/v1/pair`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ code, shop_url: woo.url, shop_name: `Bench shop ${i + 1}`, wc_consumer_key: key.consumerKey, wc_consumer_secret: key.consumerSecret, plugin_version: "0.1.0", protocol_version: 1 }),
+  });
+  const { shop_id: shopId, shop_secret: secret } = (await response.json()) as { shop_id: string; shop_secret: string };
+  const prefix = `S${i + 1}-`;
+  await bridge.ctx.shops.saveSettings(shopId, { orders: { transferOrdersCreatedFrom: null, orderReferencePrefix: prefix } });
+  shops.push({ woo, shopId, secret, prefix });
+}
+
+interface PlacedOrder {
+  shop: BenchShop;
+  id: number;
+  reference: string;
+  total: string;
+  sentAt?: number;
+}
+function place(n: number): PlacedOrder {
+  const shop = shops[n % SHOPS]!;
+  const checkout = { ...fixtureCheckout(SCENARIOS[n % SCENARIOS.length]!, "rest-api"), thenStatus: [] as never[] };
+  delete checkout.status;
+  delete checkout.setPaid;
+  const placed = shop.woo.placeOrder(checkout) as { id: number; number: string };
+  const order = shop.woo.setOrderStatus(placed.id, "processing") as { total: string };
+  return { shop, id: placed.id, reference: `${shop.prefix}${placed.number}`, total: order.total };
+}
+
+async function send(order: PlacedOrder): Promise<void> {
+  const path = `/v1/shops/${order.shop.shopId}/events`;
+  const body = JSON.stringify({ events: [{ event_id: randomUUID(), topic: "order.created", resource_id: order.id, occurred_at: new Date().toISOString() }] });
+  order.sentAt = performance.now();
+  const response = await fetch(`${bridge.url}${path}`, { method: "POST", headers: { ...signedHeaders(order.shop.shopId, order.shop.secret, "POST", path, body), "content-type": "application/json" }, body });
+  if (response.status !== 202) throw new Error(`event refused: ${response.status} ${await response.text()}`);
+}
+
+async function waitFor(orders: PlacedOrder[], timeoutMs: number): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (orders.some((o) => !createdAt.has(o.reference))) {
+    if (Date.now() > until) {
+      log(`timeout: ${orders.filter((o) => !createdAt.has(o.reference)).length} orders not in Rackbeat`);
+      return;
+    }
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+log(`placing ${ORDERS + BURST} orders in ${SHOPS} shops`);
+const steady = Array.from({ length: ORDERS }, (_, i) => place(i));
+const burst = Array.from({ length: BURST }, (_, i) => place(ORDERS + i));
+
+log(`steady: ${ORDERS} orders at ${RATE}/s`);
+rackbeat.resetStats();
+const steadyStart = performance.now();
+const sends: Promise<void>[] = [];
+for (let i = 0; i < steady.length; i++) {
+  const due = steadyStart + (i * 1000) / RATE;
+  const wait = due - performance.now();
+  if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+  sends.push(send(steady[i]!));
+  if (i > 0 && i % 100 === 0) log(`${i} sent, ${createdAt.size} in Rackbeat`);
+}
+await Promise.all(sends);
+await waitFor(steady, 120_000);
+const steadyCalls = rackbeat.stats().requests;
+const latencies = steady.filter((o) => createdAt.has(o.reference)).map((o) => createdAt.get(o.reference)! - o.sentAt!).sort((a, b) => a - b);
+const pct = (p: number) => (latencies.length === 0 ? null : Math.round(latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))]!));
+// Let write-backs of the steady part finish so they do not count in the burst.
+const idleUntil = Date.now() + 30_000;
+while ((await bridge.ctx.queue.stats()).waiting + (await bridge.ctx.queue.stats()).running > 0 && Date.now() < idleUntil) await new Promise((r) => setTimeout(r, 50));
+
+log(`burst: ${BURST} orders at once`);
+rackbeat.resetStats();
+const burstStart = performance.now();
+await Promise.all(burst.map((o) => send(o)));
+await waitFor(burst, 300_000);
+const burstEnd = Math.max(...burst.map((o) => createdAt.get(o.reference) ?? performance.now()));
+const burstDrain = (burstEnd - burstStart) / 1000;
+const burstCalls = rackbeat.stats().requests - rackbeat.stats().sent429;
+const burstBound = burstCalls * (LIMIT.windowMs / 1000 / LIMIT.limit);
+
+// Duplicates and cents over everything in Rackbeat.
+const all = [...steady, ...burst];
+const byReference = new Map<string, Record<string, unknown>[]>();
+for (const o of rackbeat.listOrders()) {
+  const ref = String(o.other_reference);
+  byReference.set(ref, [...(byReference.get(ref) ?? []), o]);
+}
+let duplicates = 0;
+let centMismatches = 0;
+let inRackbeat = 0;
+for (const order of all) {
+  const found = byReference.get(order.reference) ?? [];
+  if (found.length > 0) inRackbeat++;
+  if (found.length > 1) duplicates += found.length - 1;
+  const first = found[0];
+  if (first && Money.fromNumber(first.total_total as number).toFixed(2) !== Money.parse(order.total).round(2).toFixed(2)) centMismatches++;
+}
+
+await bridge.close();
+for (const s of shops) await s.woo.close();
+await rackbeat.close();
+
+console.log(
+  JSON.stringify({
+    orders: all.length,
+    in_rackbeat: inRackbeat,
+    duplicates,
+    cent_mismatches: centMismatches,
+    p50_ms: pct(50),
+    p99_ms: pct(99),
+    calls_per_order: Math.round((steadyCalls / Math.max(1, steady.length)) * 100) / 100,
+    burst_drain_s: Math.round(burstDrain * 100) / 100,
+    burst_bound_s: Math.round(burstBound * 100) / 100,
+  }),
+);
