@@ -13,6 +13,7 @@ import {
   WooUnavailable,
   type WooClient,
   type WooClientOptions,
+  type WooStockUpdate,
   WooHttp,
   createWooClient,
 } from "../../bridge/src/woocommerce/index.js";
@@ -303,7 +304,7 @@ describe("products and variations", () => {
 describe("batches", () => {
   it("splits 250 stock writes into calls of ≤ 100 and sends variations to their parent's endpoint", async () => {
     const simple = Array.from({ length: 16 }, (_, i) => 16 + i);
-    const updates = Array.from({ length: 230 }, (_, i) => ({ id: simple[i % simple.length] ?? 16, parentId: null, stockQuantity: 100 + i }));
+    const updates: WooStockUpdate[] = Array.from({ length: 230 }, (_, i) => ({ id: simple[i % simple.length] ?? 16, parentId: null, stockQuantity: 100 + i }));
     updates.push(...[33, 34, 35, 36].flatMap((id) => Array.from({ length: 5 }, (_, i) => ({ id, parentId: 32, stockQuantity: 10 + i }))));
     woo.resetWriteCounts();
     const outcome = await client.setStock(updates);
