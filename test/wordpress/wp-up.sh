@@ -7,6 +7,8 @@
 #   DB_PORT     private MariaDB port (default: a free port, remembered in $WORK/state.env)
 #   WP_PORT     PHP server port (default: a free port, remembered in $WORK/state.env)
 #   --fresh     install WordPress into an empty database again (and take a new snapshot)
+#   WORDPRESS_DIR + WOOCOMMERCE_DIR   real-WooCommerce mode for the opt-in suite (WORK defaults to
+#               .wp-ci/real-wc): copies that core and plugin instead of Debian's 6.1 and the double
 #
 # Writes $WORK/state.env (WP_URL, ports, admin user, application password) for the tests.
 #
@@ -17,7 +19,15 @@
 set -euo pipefail
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO=$(cd "$HERE/../.." && pwd)
-WORK=${WORK:-$REPO/.wp-ci}
+# Real-WooCommerce mode (the opt-in suite): WORDPRESS_DIR = a WordPress core tree (6.7+),
+# WOOCOMMERCE_DIR = an unpacked WooCommerce plugin. Both are copied into $WORK, never changed.
+REAL_WC=""
+if [ -n "${WORDPRESS_DIR:-}${WOOCOMMERCE_DIR:-}" ]; then
+  [ -f "${WORDPRESS_DIR:-}/wp-settings.php" ] || { echo "[wp-up] WORDPRESS_DIR must point at a WordPress core tree (got '${WORDPRESS_DIR:-}')" >&2; exit 1; }
+  [ -f "${WOOCOMMERCE_DIR:-}/woocommerce.php" ] || { echo "[wp-up] WOOCOMMERCE_DIR must point at an unpacked WooCommerce plugin (got '${WOOCOMMERCE_DIR:-}')" >&2; exit 1; }
+  REAL_WC=1
+fi
+WORK=${WORK:-$REPO/.wp-ci${REAL_WC:+/real-wc}}
 PLUGIN_DIR=$REPO/plugin
 PLUGIN_SLUG=rackbeat-connector
 ADMIN_USER=admin
@@ -35,7 +45,7 @@ free_port() { node -e 'const s=require("net").createServer();s.listen(0,"127.0.0
 # ---------------------------------------------------------------------------------------------
 # 1. system packages (test/wordpress/packages.txt): PHP CLI + extensions, MariaDB server binaries + client
 need=()
-for p in $(sed 's/#.*//' "$HERE/packages.txt"); do
+for p in $(sed 's/#.*//' "$HERE/packages.txt") ${REAL_WC:+php8.2-bcmath}; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' || need+=("$p")
 done
 if [ ${#need[@]} -gt 0 ]; then
@@ -52,8 +62,23 @@ lap "apt packages present"
 
 # ---------------------------------------------------------------------------------------------
 # 2. WordPress files: unpack the .debs into one private root so their relative symlinks resolve
-DOCROOT=$WORK/root/usr/share/wordpress
-if [ ! -f "$DOCROOT/wp-settings.php" ]; then
+if [ -n "$REAL_WC" ]; then
+  DOCROOT=$WORK/docroot
+  source_id="$(realpath "$WORDPRESS_DIR"):$(realpath "$WOOCOMMERCE_DIR")"
+  if [ ! -f "$DOCROOT/wp-settings.php" ] || [ "$(cat "$WORK/source.txt" 2>/dev/null)" != "$source_id" ]; then
+    say "copying WordPress from $WORDPRESS_DIR and WooCommerce from $WOOCOMMERCE_DIR into $WORK"
+    rm -rf "$DOCROOT" && mkdir -p "$DOCROOT"
+    cp -a "$WORDPRESS_DIR/." "$DOCROOT/"
+    mkdir -p "$DOCROOT/wp-content/plugins"
+    cp -a "$WOOCOMMERCE_DIR" "$DOCROOT/wp-content/plugins/woocommerce"
+    # real-woocommerce.md gotcha 1: a case-only file name in the 10.0.2 build
+    wc_src="$DOCROOT/wp-content/plugins/woocommerce/src/Caching"
+    [ -f "$wc_src/WpCacheEngine.php" ] && [ ! -f "$wc_src/WPCacheEngine.php" ] && cp "$wc_src/WpCacheEngine.php" "$wc_src/WPCacheEngine.php"
+    echo "$source_id" > "$WORK/source.txt"
+  fi
+fi
+DOCROOT=${DOCROOT:-$WORK/root/usr/share/wordpress}
+if [ -z "$REAL_WC" ] && [ ! -f "$DOCROOT/wp-settings.php" ]; then
   say "downloading and unpacking Debian's wordpress 6.1 .debs into $WORK/root"
   mkdir -p "$WORK/debs"
   debs="wordpress wordpress-theme-twentytwentythree libjs-underscore libjs-cropper php-getid3"
@@ -84,7 +109,7 @@ cat > "$DOCROOT/wp-config.php" <<PHP
 define('DB_NAME', 'wptest'); define('DB_USER', 'wptest'); define('DB_PASSWORD', 'wptest');
 define('DB_HOST', '127.0.0.1:$DB_PORT'); define('DB_CHARSET', 'utf8mb4'); define('DB_COLLATE', '');
 \$table_prefix = 'wp_';
-require __DIR__ . '/../../../../salts.php';
+require '$WORK/salts.php';
 define('WP_HOME', '$URL'); define('WP_SITEURL', '$URL');
 define('WP_ENVIRONMENT_TYPE', 'local');      // application passwords over plain http
 define('WP_HTTP_BLOCK_EXTERNAL', true);      // no outbound HTTP except to this host (loopback)
@@ -99,7 +124,10 @@ mkdir -p "$DOCROOT/wp-content/uploads" "$DOCROOT/wp-content/plugins" "$DOCROOT/w
 ln -sfn "$PLUGIN_DIR" "$DOCROOT/wp-content/plugins/$PLUGIN_SLUG"
 # the WooCommerce double and the test helpers (documented in test/wordpress/README.md)
 find "$DOCROOT/wp-content/mu-plugins" -maxdepth 1 -type l -delete
-for f in "$HERE"/mu-plugins/*.php; do [ -e "$f" ] || continue; ln -sfn "$f" "$DOCROOT/wp-content/mu-plugins/$(basename "$f")"; done
+for f in "$HERE"/mu-plugins/*.php; do
+  [ -e "$f" ] || continue
+  [ -n "$REAL_WC" ] && [ "$(basename "$f")" = woocommerce-double.php ] && continue   # real WooCommerce instead
+  ln -sfn "$f" "$DOCROOT/wp-content/mu-plugins/$(basename "$f")"; done
 
 # ---------------------------------------------------------------------------------------------
 # 4. private MariaDB on 127.0.0.1:$DB_PORT
@@ -159,6 +187,7 @@ WP_URL=$URL
 DOCROOT=$DOCROOT
 ADMIN_USER=$ADMIN_USER
 ADMIN_PASS=$ADMIN_PASS
+REAL_WC=$REAL_WC
 ENV
 [ "${1:-}" = "--fresh" ] && rm -f "$WORK/snapshot.sql"
 if [ -s "$WORK/snapshot.sql" ] && [ -s "$WORK/app-password.txt" ] && \
@@ -188,6 +217,12 @@ curl -sf -b "$WORK/cookies.txt" -H "X-WP-Nonce: $NONCE" -d name=ci "$URL/wp-json
   | php -r 'echo json_decode(stream_get_contents(STDIN))->password;' > "$WORK/app-password.txt"
 AUTH="$ADMIN_USER:$(cat "$WORK/app-password.txt")"
 curl -sf -u "$AUTH" "$URL/wp-json/wp/v2/users/me" >/dev/null
+if [ -n "$REAL_WC" ]; then
+  curl -sf -u "$AUTH" -d status=active "$URL/wp-json/wp/v2/plugins/woocommerce/woocommerce" -o "$WORK/log/activate-wc.json" \
+    || { echo "[wp-up] WooCommerce activation failed:" >&2; cat "$WORK/log/activate-wc.json" >&2; exit 1; }
+  curl -sf -o /dev/null "$URL/wp-json/" # a front-end request lets WooCommerce's installer run (no admin request: HPOS stays off)
+  lap "WooCommerce $(sed -n 's/^ \* Version: *//p' "$DOCROOT/wp-content/plugins/woocommerce/woocommerce.php") active"
+fi
 curl -sf -u "$AUTH" -d status=active "$URL/wp-json/wp/v2/plugins/$PLUGIN_SLUG/$PLUGIN_SLUG" -o "$WORK/log/activate.json" \
   || { echo "[wp-up] plugin activation failed:" >&2; cat "$WORK/log/activate.json" >&2; exit 1; }
 echo "APP_PASSWORD='$(cat "$WORK/app-password.txt")'" >> "$WORK/state.env"
