@@ -125,7 +125,7 @@ export class WooHttp {
         this.options.metrics?.recordUpstreamCall("woocommerce", response.status, (performance.now() - started) / 1000);
         return response;
       } catch (raw) {
-        if (request.signal?.aborted) throw request.signal.reason ?? raw;
+        if (request.signal?.aborted) throw request.signal.reason ?? new Error("aborted");
         const error = toWooError(raw, request);
         this.options.metrics?.recordUpstreamCall("woocommerce", statusOf(raw), (performance.now() - started) / 1000);
         const retry = attempt < this.attempts && this.mayRetry(error, raw, request);
@@ -191,6 +191,18 @@ function plainHeaders(headers: unknown): Record<string, string> {
   return out;
 }
 
+/**
+ * The cause attached to our errors: message and code only. The axios error itself carries the
+ * request config — Basic credentials or OAuth parameters — and must never reach a log.
+ */
+function sanitizedCause(raw: unknown): Error {
+  const cause = new Error(raw instanceof Error ? raw.message : String(raw));
+  cause.name = raw instanceof Error ? raw.name : "Error";
+  const code = (raw as { code?: unknown }).code;
+  if (typeof code === "string") (cause as Error & { code?: string }).code = code;
+  return cause;
+}
+
 function statusOf(raw: unknown): number | undefined {
   return (raw as { response?: { status?: number } }).response?.status;
 }
@@ -202,8 +214,8 @@ export function toWooError(raw: unknown, request: Pick<WooRequest, "method" | "e
   if (!response) {
     const code = (raw as { code?: string }).code ?? "";
     const message = raw instanceof Error ? raw.message : String(raw);
-    if (TIMEOUT_CODES.has(code) || /timeout/i.test(message)) return new WooTimeout(`${what}: no answer in time (${message})`, { cause: raw });
-    return new WooUnavailable(`${what}: shop unreachable (${code || message})`, { cause: raw });
+    if (TIMEOUT_CODES.has(code) || /timeout/i.test(message)) return new WooTimeout(`${what}: no answer in time (${message})`, { cause: sanitizedCause(raw) });
+    return new WooUnavailable(`${what}: shop unreachable (${code || message})`, { cause: sanitizedCause(raw) });
   }
   const status = response.status;
   const headers = plainHeaders(response.headers);
@@ -212,7 +224,7 @@ export function toWooError(raw: unknown, request: Pick<WooRequest, "method" | "e
   const said = body ? `: ${body.code} — ${body.message}` : "";
   const code = body?.code;
   const retryAfterMs = parseRetryAfter(headers["retry-after"]);
-  const detail = { status, cause: raw, ...(code !== undefined ? { code } : {}), ...(retryAfterMs !== undefined ? { retryAfterMs } : {}) };
+  const detail = { status, cause: sanitizedCause(raw), ...(code !== undefined ? { code } : {}), ...(retryAfterMs !== undefined ? { retryAfterMs } : {}) };
   if (status === 429) return new WooRateLimited(`${what}: rate limited (429)${said}`, detail);
   if (status >= 500) return new WooUnavailable(`${what}: shop error ${status}${said}`, detail);
   if (status === 401 || status === 403) return new WooAuthFailed(`${what}: refused credentials (${status})${said}`, detail);
