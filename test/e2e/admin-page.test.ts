@@ -33,7 +33,11 @@ let page: Page;
 const pageErrors: string[] = [];
 const orderRuns: { id: number; attempt: number }[] = [];
 
-/** Stand-in for the orders feature's handler: the first order is refused (parked), later runs pass. */
+/**
+ * Stand-in for the orders feature's handler: while `refuseOrders` is on, every order job is refused
+ * as Rackbeat refuses bad data (non-retryable → parked); once the cause is "fixed", a retry passes.
+ */
+let refuseOrders = true;
 const standInOrders: Feature = {
   name: "e2e-orders",
   handlers() {
@@ -41,7 +45,7 @@ const standInOrders: Feature = {
       async run(payload: unknown, job: { step(a: string, o: string, d?: unknown): Promise<void> }) {
         const resource = (payload as { event?: { resource_id?: number } }).event?.resource_id ?? 0;
         orderRuns.push({ id: resource, attempt: orderRuns.length + 1 });
-        if (orderRuns.length === 1) {
+        if (refuseOrders) {
           await job.step("create order in Rackbeat", "refused", { message: "article number SHIPPING does not exist" });
           throw new UpstreamRejected("Rackbeat refused the order: article number SHIPPING does not exist");
         }
@@ -233,15 +237,22 @@ describe("the admin page in a real browser", () => {
     const order = await placeOrder({ flow: "classic", payment: "card" });
     await runDelivery();
     const id = await shopId();
-    await waitFor("the order to park", async () => (await bridge.ctx.activity.list(id, { state: "parked" })).length > 0);
+    await waitFor("the order to park", async () => (await bridge.ctx.activity.list(id, { state: "parked" })).length > 0).catch(async (error) => {
+      const outbox = await php("global $wpdb; return $wpdb->get_results(\"SELECT seq, topic, resource_id, sent_at, acked_at FROM {$wpdb->prefix}rackbeat_connector_outbox\");").catch((e) => String(e));
+      console.log("[e2e] order", order, "runs", orderRuns, "records", await bridge.ctx.activity.list(id, {}), "outbox", outbox);
+      console.log("[e2e] bridge log tail", bridge.logText().split("\n").slice(-15).join("\n"));
+      throw error;
+    });
     await openTab("Activity");
     const row = page.locator("tr.rbc-record", { hasText: String(order) }).first();
     await row.getByText("Parked").waitFor();
     await row.getByRole("button", { name: "Show timeline" }).click();
     await page.getByText("refused", { exact: false }).first().waitFor();
     await shot("11-activity-parked");
+    refuseOrders = false; // the owner fixes the article number in Rackbeat, then retries
     await page.locator(".rbc-timeline").getByRole("button", { name: "Retry" }).click();
     await waitFor("the retried order to finish", async () => (await bridge.ctx.activity.list(id, { state: "done" })).length > 0);
+    expect(await bridge.ctx.activity.list(id, { state: "parked" })).toEqual([]);
     await page.getByRole("button", { name: "Refresh" }).click();
     await page.locator("tr.rbc-record", { hasText: String(order) }).first().getByText("Done").waitFor();
     expect(orderRuns.length).toBeGreaterThanOrEqual(2);
