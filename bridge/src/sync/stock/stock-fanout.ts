@@ -19,6 +19,9 @@ export interface FanoutDeps {
   onLocationsMissing?: (skus: string[]) => void;
 }
 
+/** More SKUs than this arriving for one shop within one window means a burst is under way. */
+const BURST_ARRIVALS_PER_WINDOW = 20;
+
 export interface FanoutStats {
   /** Batch calls made to WooCommerce (successful or not). */
   calls: number;
@@ -47,6 +50,8 @@ export class StockFanout {
   /** SKUs added per shop since its last flush, and since when a remainder has been held back. */
   private readonly added = new Map<string, number>();
   private readonly holdingSince = new Map<string, number>();
+  /** Per shop, SKUs lowered by an order in flight: they go first into the next call. */
+  private readonly urgent = new Map<string, Set<string>>();
   private readonly idleWaiters: (() => void)[] = [];
   private closed = false;
 
@@ -111,6 +116,11 @@ export class StockFanout {
     if (!set) this.dirty.set(shopId, (set = new Set()));
     for (const s of skus) set.add(s);
     this.added.set(shopId, (this.added.get(shopId) ?? 0) + skus.length);
+    if (delayMs === 0) {
+      let u = this.urgent.get(shopId);
+      if (!u) this.urgent.set(shopId, (u = new Set()));
+      for (const s of skus) u.add(s);
+    }
     this.schedule(shopId, delayMs);
   }
 
@@ -132,22 +142,30 @@ export class StockFanout {
       this.settleIdle();
       return;
     }
-    let skus = [...set];
+    const urgent = this.urgent.get(shopId);
+    this.urgent.delete(shopId);
+    let skus = urgent ? [...urgent, ...[...set].filter((s) => !urgent.has(s))].filter((s) => set.has(s)) : [...set];
     this.dirty.delete(shopId);
-    // While a burst is still arriving (a batch's worth came in during the last window), write whole
-    // batches now and keep the remainder for the next window, so calls carry 100 items — for at
-    // most four windows, after which everything goes.
+    // While a burst is arriving (many SKUs came in during the last window), write whole batches of
+    // 100 only and keep the remainder for the next window, so each call carries a full batch — for
+    // at most five windows (SKUs lowered by an order go first); once arrivals slow down, everything pending goes.
     const arrived = this.added.get(shopId) ?? 0;
     this.added.set(shopId, 0);
-    if (skus.length > WOO_BATCH_LIMIT && arrived >= WOO_BATCH_LIMIT && skus.length % WOO_BATCH_LIMIT !== 0) {
-      const since = this.holdingSince.get(shopId) ?? Date.now();
-      if (Date.now() - since < 4 * this.deps.coalesceMs) {
-        const whole = skus.length - (skus.length % WOO_BATCH_LIMIT);
-        this.dirty.set(shopId, new Set(skus.slice(whole)));
-        skus = skus.slice(0, whole);
-        this.holdingSince.set(shopId, since);
-      } else this.holdingSince.delete(shopId);
+    const burst = arrived >= BURST_ARRIVALS_PER_WINDOW;
+    const remainder = skus.length % WOO_BATCH_LIMIT;
+    const since = this.holdingSince.get(shopId) ?? Date.now();
+    if (burst && remainder !== 0 && Date.now() - since < 5 * this.deps.coalesceMs) {
+      const held = skus.slice(skus.length - remainder);
+      this.dirty.set(shopId, new Set(held));
+      const stillUrgent = held.filter((s) => urgent?.has(s));
+      if (stillUrgent.length > 0) this.urgent.set(shopId, new Set(stillUrgent));
+      skus = skus.slice(0, skus.length - remainder);
+      this.holdingSince.set(shopId, since);
     } else this.holdingSince.delete(shopId);
+    if (skus.length === 0) {
+      this.schedule(shopId, this.deps.coalesceMs);
+      return;
+    }
     const run = this.write(shopId, skus)
       .catch((error: unknown) => {
         this.deps.log.error({ shop: shopId, err: errorMessage(error) }, "stock fan-out failed; will try again");

@@ -14,7 +14,7 @@ import type { WooStockPort } from "./woo-stock-port.js";
 import { wooStockAdapter } from "./woo-stock-adapter.js";
 
 export interface StockOptions {
-  /** How long changes are gathered per shop before one batch write. Default 250 ms. */
+  /** How long changes are gathered per shop before one batch write. Default 200 ms. */
   coalesceMs?: number;
   /** Polling interval when webhooks cannot be used. Default 30 s. */
   pollEveryMs?: number;
@@ -61,7 +61,7 @@ export class StockService {
     private readonly given: StockOptions = {},
   ) {
     this.options = {
-      coalesceMs: given.coalesceMs ?? 250,
+      coalesceMs: given.coalesceMs ?? 200,
       pollEveryMs: given.pollEveryMs ?? 30_000,
       webhookCheckEveryMs: given.webhookCheckEveryMs ?? 5 * 60_000,
       reconcileEveryMs: given.reconcileEveryMs ?? 3_600_000,
@@ -231,14 +231,20 @@ export class StockService {
     if (shops.length === 0) return [];
     const rackbeatSkus = await this.reconciler.readRackbeat();
     const reports: ReconcileReport[] = [];
-    for (const { shopId } of shops) {
-      try {
-        const r = await this.reconcile(shopId, "safe", rackbeatSkus);
-        if (r) reports.push(r);
-      } catch (error) {
-        this.ctx.log.warn({ shop: shopId, err: errorMessage(error) }, "stock reconciliation failed for shop");
+    // A few shops at a time: each is mostly waiting on its own WooCommerce pages.
+    let next = 0;
+    const worker = async () => {
+      while (next < shops.length) {
+        const { shopId } = shops[next++]!;
+        try {
+          const r = await this.reconcile(shopId, "safe", rackbeatSkus);
+          if (r) reports.push(r);
+        } catch (error) {
+          this.ctx.log.warn({ shop: shopId, err: errorMessage(error) }, "stock reconciliation failed for shop");
+        }
       }
-    }
+    };
+    await Promise.all(Array.from({ length: Math.min(4, shops.length) }, worker));
     return reports;
   }
 
