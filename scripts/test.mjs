@@ -10,20 +10,33 @@ const started = Date.now();
 ensureNodeModules();
 if (existsSync(join(root, "test", "wordpress", "packages.txt"))) {
   const packages = readFileSync(join(root, "test", "wordpress", "packages.txt"), "utf8")
-    .split(/\s+/)
-    .filter((p) => p && !p.startsWith("#"));
+    .split("\n")
+    .flatMap((line) => line.replace(/#.*/, "").trim().split(/\s+/))
+    .filter(Boolean);
   ensureDebianPackages(packages, "the WordPress plugin tests");
 }
+mkdirSync(join(root, ".tmp"), { recursive: true });
+let uiPassed = 0;
+let uiFailed = 0;
 if (existsSync(join(root, "admin-ui", "package.json"))) {
-  ensureNodeModules(join(root, "admin-ui"), "admin page build tools");
-  say("building the admin page…");
-  run("npm", ["run", "--silent", "build"], { cwd: join(root, "admin-ui") });
+  const adminUi = join(root, "admin-ui");
+  ensureNodeModules(adminUi, "admin page build tools");
+  say("building the admin page (wp-scripts) and its translations…");
+  run("npm", ["run", "--silent", "build"], { cwd: adminUi });
+  say("running the admin page's component tests (jest via wp-scripts)…");
+  const jestReport = join(root, ".tmp", "jest-report.json");
+  const jest = spawnSync("npm", ["test", "--silent", "--", "--ci", "--json", `--outputFile=${jestReport}`], { cwd: adminUi, stdio: "inherit" });
+  if (existsSync(jestReport)) {
+    const summary = JSON.parse(readFileSync(jestReport, "utf8"));
+    uiPassed = summary.numPassedTests ?? 0;
+    uiFailed = summary.numFailedTests || summary.numFailedTestSuites || 0;
+  }
+  if (jest.status !== 0 && uiFailed === 0) uiFailed = 1;
 }
 
 say("type-checking (tsc --noEmit)…");
 run("npx", ["tsc", "-p", "tsconfig.json", "--noEmit"]);
 
-mkdirSync(join(root, ".tmp"), { recursive: true });
 const report = join(root, ".tmp", "vitest-report.json");
 say("running the tests (vitest)…");
 const args = ["vitest", "run", "--reporter=default", "--reporter=json", `--outputFile.json=${report}`, ...process.argv.slice(2)];
@@ -41,6 +54,8 @@ if (existsSync(report)) {
 }
 const minutes = ((Date.now() - started) / 60000).toFixed(1);
 if (result.status !== 0 && failed === 0) failed = 1;
+passed += uiPassed;
+failed += uiFailed;
 if (passed === 0 && failed === 0) {
   console.log("no test ran: 0 passed, 1 failed");
   process.exit(1);

@@ -45,7 +45,7 @@ export function ensureBridgeBuilt() {
   const built = join(root, "bridge", "dist", "cli.js");
   if (existsSync(built) && statSync(built).mtimeMs >= newestMtime(join(root, "bridge", "src"))) return;
   say("building the bridge (tsc)…");
-  run("npm", ["run", "--silent", "build"]);
+  run("npm", ["run", "--silent", "build:bridge"]);
 }
 
 const isRoot = typeof process.getuid === "function" && process.getuid() === 0;
