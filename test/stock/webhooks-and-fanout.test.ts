@@ -99,9 +99,9 @@ describe("stock: Rackbeat webhooks → every shop", () => {
   it("polling mode converges without PUBLIC_URL, and the status says why", async () => {
     kit = await startStockKit({ products: { A: 10, B: 5 }, shops: 2, publicUrl: false, stock: { pollEveryMs: 50 } });
     for (const shop of kit.shops) await kit.signed(shop, "POST", `/v1/shops/${shop.shopId}/reconcile/stock/fix`, {});
-    const status = (await (await kit.signed(kit.shops[0]!, "GET", `/v1/shops/${kit.shops[0]!.shopId}/status`)).json()) as Record<string, Record<string, unknown>>;
-    const stockStatus = Object.values(status).find((v) => typeof v === "object" && v !== null && "stock" in v) as { stock: { mode: string; reason: string } } | undefined;
-    const part = stockStatus?.stock ?? (status.stock as unknown as { mode: string; reason: string });
+    const status = (await (await kit.signed(kit.shops[0]!, "GET", `/v1/shops/${kit.shops[0]!.shopId}/status`)).json()) as { stock: { mode: string; reason: string; linked_skus: number } };
+    const part = status.stock;
+    expect(part.linked_skus).toBe(2);
     expect(part.mode).toBe("polling");
     expect(part.reason).toMatch(/PUBLIC_URL/);
 

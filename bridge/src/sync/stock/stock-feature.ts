@@ -161,16 +161,14 @@ export function createStockFeature(options: StockOptions = {}): Feature {
         stock.store.linksForShop(shopId),
       ]);
       return {
-        stock: {
-          ...mode,
-          webhooks: health?.hooks ?? [],
-          webhooks_checked_at: health ? new Date(health.checked_at).toISOString() : null,
-          last_poll_at: poll ? new Date(poll.at).toISOString() : null,
-          linked_skus: links.length,
-          pending_writes: stock.fanout.pending(),
-          open_drift: drift.filter((d) => d.fixedAt === null && d.kind === "drift").length,
-          orders_in_flight: await stock.store.openReservationCount(),
-        },
+        ...mode,
+        webhooks: health?.hooks ?? [],
+        webhooks_checked_at: health ? new Date(health.checked_at).toISOString() : null,
+        last_poll_at: poll ? new Date(poll.at).toISOString() : null,
+        linked_skus: links.length,
+        pending_writes: stock.fanout.pending(),
+        open_drift: drift.filter((d) => d.fixedAt === null && d.kind === "drift").length,
+        orders_in_flight: await stock.store.openReservationCount(),
       };
     },
 
