@@ -44,7 +44,11 @@ export interface SlidingWindowRateGateOptions {
   limit?: number;
   /** Window length in ms. Default 60,000. */
   windowMs?: number;
-  /** Requests in flight at once. Default 8. */
+  /**
+   * Requests in flight at once. Default 16. It only matters in bursts (at 480 per minute and
+   * ~200 ms per call, two or three are in flight on average); it bounds how hard a burst hits the
+   * server while leaving enough parallelism to use a fresh window quickly.
+   */
   maxConcurrent?: number;
   /** Extra ms a slot stays counted after the window. Default 1 % of the window, at least 2 ms. */
   safetyMs?: number;
@@ -77,7 +81,7 @@ export class SlidingWindowRateGate implements RateGate {
   constructor(options: SlidingWindowRateGateOptions = {}) {
     this.limit = options.limit ?? 480;
     this.windowMs = options.windowMs ?? 60_000;
-    this.maxConcurrent = options.maxConcurrent ?? 8;
+    this.maxConcurrent = options.maxConcurrent ?? 16;
     this.safetyMs = options.safetyMs ?? Math.max(2, Math.ceil(this.windowMs / 100));
     this.now = options.now ?? (() => performance.now());
     if (!(this.limit >= 1) || !(this.windowMs > 0) || !(this.maxConcurrent >= 1)) {
