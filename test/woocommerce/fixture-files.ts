@@ -6,7 +6,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 
-export const FIXTURES_DIR = process.env.WOO_FIXTURES_DIR ?? "/work/shared/fixtures/woocommerce";
+export const FIXTURES_DIR = process.env.WOO_FIXTURES_ROOT ?? join(import.meta.dirname, "../../../shared/fixtures/woocommerce");
 
 export function readFixture<T = Record<string, unknown>>(relative: string): T {
   return JSON.parse(readFileSync(join(FIXTURES_DIR, relative), "utf8")) as T;
