@@ -130,6 +130,15 @@ describe("stock: Rackbeat webhooks → every shop", () => {
     expect(healthy.mode).toBe("webhooks");
   });
 
+  it("registers the webhooks by itself soon after pairing (the polling task), then stops polling", async () => {
+    kit = await startStockKit({ products: { A: 3 }, shops: 1 });
+    expect(kit.rackbeat.listWebhooks()).toHaveLength(0);
+    expect((await kit.stock.mode()).mode).toBe("polling");
+    await kit.bridge.runTask("stock-poll");
+    expect(kit.rackbeat.listWebhooks().map((w) => w.event).sort()).toEqual(["inventory.changed", "product.created"]);
+    expect((await kit.stock.mode()).mode).toBe("webhooks");
+  });
+
   it("lists the account's shops with role and last contact, nothing personal", async () => {
     kit = await startStockKit({ products: { A: 1 }, shops: 2 });
     const response = await kit.signed(kit.shops[1]!, "GET", "/v1/account/shops");

@@ -185,7 +185,7 @@ export function createStockFeature(options: StockOptions = {}): Feature {
         {
           name: "stock-webhooks",
           everyMs: stock.options.webhookCheckEveryMs,
-          // Registration happens once the account has a token and a shop (i.e. after pairing).
+          // Checks health and re-registers failing webhooks; the first registration comes from stock-poll.
           run: guarded("stock-webhooks", async () => {
             if ((await ctx.shops.list()).length === 0) return;
             if (!ctx.config.PUBLIC_URL) return;
@@ -197,6 +197,8 @@ export function createStockFeature(options: StockOptions = {}): Feature {
           everyMs: stock.options.pollEveryMs,
           run: guarded("stock-poll", async () => {
             if ((await ctx.shops.list()).length === 0) return;
+            // Soon after pairing: register the webhooks instead of waiting for the hourly-ish check.
+            if (ctx.config.PUBLIC_URL && !(await lastWebhookHealth(ctx))) await stock.checkWebhooks();
             if ((await stock.mode()).mode === "polling") await stock.pollOnce();
           }),
         },
