@@ -104,7 +104,13 @@ function shippingMethodFor(shop: WooShop, input: CheckoutInput, country: string)
 
 function placeViaRest(shop: WooShop, input: CheckoutInput): OrderRecord {
   const shippingCountry = input.shipping?.country ?? input.billing?.country ?? "";
-  const method = shippingMethodFor(shop, input, shippingCountry);
+  // "zone" (and an instance id) mean what a checkout would charge: nothing for a virtual-only basket.
+  const needsShipping = input.lines.some((l) => {
+    const ref = resolveProduct(shop, l);
+    return !shop.products.get(ref.id)?.virtual;
+  });
+  const explicit = typeof input.shippingMethod === "object" && input.shippingMethod !== null && "methodId" in input.shippingMethod;
+  const method = needsShipping || explicit ? shippingMethodFor(shop, input, shippingCountry) : null;
   const body: RestOrderInput = {
     payment_method: input.paymentMethod ?? "bacs",
     payment_method_title: input.paymentMethodTitle ?? PAYMENT_TITLES[input.paymentMethod ?? "bacs"] ?? "",
