@@ -300,7 +300,8 @@ export async function startWooSandbox(options: WooSandboxOptions = {}): Promise<
       finish(error.status, error.body(), extra);
 
     const form = inc.contentType.includes("application/x-www-form-urlencoded") ? parsePhpQuery(inc.rawBody.toString("utf8")) : new Map();
-    const isWcRoute = /^\/wc\/|^\/wc-/.test(inc.route.replace(/^\//, "/"));
+    // WooCommerce keys authenticate only routes in the wc/ and wc-… namespaces (is_request_to_rest_api).
+    const isWcRoute = /^\/wc\/|^\/wc-/.test(inc.route);
     let key: ApiKey | null = null;
     if (isWcRoute) {
       const auth = authenticate(

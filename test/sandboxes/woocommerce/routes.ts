@@ -281,9 +281,6 @@ function listOrders(req: RestRequest, ctx: RouteContext): RouteResult {
   const include = idListParam(req, "include");
   const exclude = idListParam(req, "exclude") ?? [];
   intParam(req, "dp");
-  const page0 = intParam(req, "page", { min: 1, def: 1 });
-  intParam(req, "per_page", { min: 1, max: 100, def: 10 });
-  void page0;
   let items = [...ctx.shop.orders.values()];
   items = items.filter(
     (o) =>

@@ -7,7 +7,7 @@ import { randomBytes } from "node:crypto";
 import { CartMath } from "./cart-math.js";
 import { Dec, type Dec as DecType, ZERO, decOrZero, phpFloatString, storeFloat } from "./php-math.js";
 import { OrderMath, activePrice, newCouponLine, resolvedTaxClass, snapshot, totalTaxOf } from "./order-math.js";
-import { RestError, invalidId } from "./rest-error.js";
+import { RestError } from "./rest-error.js";
 import { type SeedProduct, derivedStockStatus, slugify } from "./seed.js";
 import {
   type Address,
