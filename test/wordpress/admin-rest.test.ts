@@ -143,6 +143,19 @@ describe("the bridge proxy (protocol.md §5)", () => {
     expect(bridge.requests.at(-1)!.path).toBe("/v1/account/shops");
   });
 
+  it("keeps empty JSON objects as {} and empty lists as [] (no associative decode on the way through)", async () => {
+    const answer = { orders: { articleNumbers: {}, paymentMethods: [] }, products: { productGroups: { byTaxClass: {} } }, stock: {}, empty: [], nested: [{}] };
+    bridge.answers.set("GET /settings", { status: 200, body: answer });
+    const r = await call("GET", "/bridge/shop/settings");
+    expect(r.status).toBe(200);
+    // Compare the raw text: toEqual would not tell {} from [] once parsed into JS.
+    expect(r.text).toBe(JSON.stringify(answer));
+    bridge.answers.set("GET /status", { status: 200, body: {} });
+    expect((await call("GET", "/bridge/shop/status")).text).toBe("{}");
+    bridge.answers.set("GET /status", { status: 200, body: { secret: "leak", kept: {} } });
+    expect((await call("GET", "/bridge/shop/status")).text).toBe('{"kept":{}}');
+  });
+
   it("passes a CSV download through as text/csv", async () => {
     bridge.answers.set("GET /initial-sync/preflight/run-1.csv", { status: 200, body: "sku,problem\nA-1,missing\n", contentType: "text/csv; charset=utf-8" });
     const r = await call("GET", "/bridge/shop/initial-sync/preflight/run-1.csv");

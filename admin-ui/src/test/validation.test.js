@@ -91,14 +91,3 @@ describe( 'other forms', () => {
 		} );
 	} );
 } );
-
-describe( 'settings that passed through PHP', () => {
-	it( 'turns empty arrays back into the records the bridge expects', () => {
-		const { normaliseSettings } = require( '../data/connection' );
-		const fixed = normaliseSettings( { orders: { articleNumbers: { fee: 'FEE', shippingMethods: [] }, paymentMethods: [] }, products: { productGroups: { byTaxClass: [], default: null } }, stock: { locations: 'all' } } );
-		expect( fixed.orders.articleNumbers ).toEqual( { fee: 'FEE', shippingMethods: {} } );
-		expect( fixed.orders.paymentMethods ).toEqual( {} );
-		expect( fixed.products.productGroups ).toEqual( { byTaxClass: {}, default: null } );
-		expect( fixed.stock ).toEqual( { locations: 'all' } );
-	} );
-} );

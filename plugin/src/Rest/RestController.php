@@ -284,7 +284,10 @@ final class RestController {
 		if ( null === $response['json'] && '' !== $response['body'] ) {
 			return self::raw_response( $response );
 		}
-		return new WP_REST_Response( self::scrub( $response['json'] ), $response['status'] );
+		// Decode the raw body again with objects kept as objects: an associative decode would turn an
+		// empty JSON object {} into an empty PHP array and WordPress would send it on as [].
+		$data = '' === trim( (string) $response['body'] ) ? null : json_decode( (string) $response['body'] );
+		return new WP_REST_Response( self::scrub( $data ), $response['status'] );
 	}
 
 	public static function proxy_allowed( $method, $path ) {
@@ -307,12 +310,23 @@ final class RestController {
 	}
 
 	/**
-	 * Remove secret-looking string values at any depth.
+	 * Remove secret-looking string values at any depth. JSON objects (stdClass) stay objects, so an
+	 * empty object reaches the browser as {} and never as [].
 	 *
 	 * @param mixed $value
 	 * @return mixed
 	 */
 	public static function scrub( $value ) {
+		if ( $value instanceof \stdClass ) {
+			$clean = new \stdClass();
+			foreach ( get_object_vars( $value ) as $key => $item ) {
+				if ( is_string( $key ) && is_string( $item ) && preg_match( self::SECRET_KEYS, $key ) ) {
+					continue;
+				}
+				$clean->{$key} = self::scrub( $item );
+			}
+			return $clean;
+		}
 		if ( ! is_array( $value ) ) {
 			return $value;
 		}
