@@ -2,16 +2,18 @@
  * Stock benchmark (issue 6): Rackbeat → 20 shops × 10,000 SKUs.
  *
  * One Rackbeat sandbox (20 ms latency, rate limit scaled in time to 480 per 0.6 s, enforced by the
- * sandbox and paced by the bridge's shared gate) and 20 WooCommerce sandboxes (20 ms latency), all
- * in this process with a real bridge (stock feature, webhooks at PUBLIC_URL). Order traffic shares
+ * sandbox and paced by the bridge's shared gate) and 20 WooCommerce sandboxes (20 ms latency) run in
+ * a child process (lib-stock-sandboxes.ts); this process runs a real bridge (stock feature with its
+ * default 200 ms window, webhooks at PUBLIC_URL). Order traffic shares
  * the Rackbeat rate limit: 2 orders per second go through the reservation API as the exporter will
  * (start → create the order in Rackbeat → settle, which re-reads the item).
  *
  * Steady part: 5 stock changes per second in Rackbeat for STOCK_BENCH_SECONDS (default 200), each a
  * different SKU; latency = Rackbeat change → the last of the 20 shops written. Then a burst of 1,000
- * changes at once: burst_drain_s until all 20 shops have all 1,000; api_calls_to_woo = batch calls
+ * changes at once: burst_drain_s until all 20 shops have all 1,000 (SKUs an order touched meanwhile
+ * excepted: their figure may net out unchanged); api_calls_to_woo = batch calls
  * made meanwhile; min_calls_to_woo = Σ over shops of ⌈items written ÷ 100⌉ (what batching allows).
- * rss_mb is the whole process's peak (bridge plus 21 sandboxes holding 200,000 shop products).
+ * rss_mb is this process's peak: the bridge and the measuring code, not the sandboxes.
  * Targets: p99_ms ≤ 1,000; api_calls_to_woo ≤ 1.1 × min_calls_to_woo.
  */
 import { createServer } from "node:net";
@@ -21,8 +23,9 @@ import { createLogger } from "../bridge/src/observability/logger.js";
 import { sharedRateGateFor } from "../bridge/src/rackbeat/index.js";
 import { createStockFeature, stockService } from "../bridge/src/sync/stock/index.js";
 import { tempDir } from "../test/helpers/temp-dir.js";
-import { startRackbeatSandbox } from "../test/sandboxes/rackbeat/index.js";
-import { type WooSandbox, startWooSandbox } from "../test/sandboxes/woocommerce/index.js";
+import { spawn } from "node:child_process";
+import { createInterface } from "node:readline";
+import { fileURLToPath } from "node:url";
 
 const SHOPS = Number(process.env.STOCK_BENCH_SHOPS ?? 20);
 const SKUS = Number(process.env.STOCK_BENCH_SKUS ?? 10_000);
@@ -43,17 +46,32 @@ const random = () => {
   return seed / 2 ** 32;
 };
 
-const rackbeat = await startRackbeatSandbox({ rateLimit: { limit: 480, windowMs: 600 }, latencyMs: LATENCY_MS });
-sharedRateGateFor(rackbeat.token, { limit: 480, windowMs: 600, maxConcurrent: 16 });
-const initial = new Map<string, number>();
-rackbeat.seedProducts(
-  Array.from({ length: SKUS }, (_, i) => {
-    const stock = 5 + Math.floor(random() * 50);
-    initial.set(sku(i), stock);
-    return { number: sku(i), stock };
-  }),
-);
-const [customer] = rackbeat.seedCustomers([{ name: "Webshop customer" }]) as [number];
+const initial = Array.from({ length: SKUS }, () => 5 + Math.floor(random() * 50));
+const onHand = new Map<string, number>(initial.map((q, i) => [sku(i), q]));
+log(`starting ${SHOPS} shop sandboxes × ${SKUS} products and the Rackbeat sandbox in a child process`);
+const child = spawn(process.execPath, ["--import", "tsx", fileURLToPath(new URL("./lib-stock-sandboxes.ts", import.meta.url))], {
+  env: { ...process.env, SHOPS: String(SHOPS), SKUS: String(SKUS), LATENCY_MS: String(LATENCY_MS), STOCKS: JSON.stringify(initial) },
+  stdio: ["pipe", "pipe", "inherit"],
+});
+const sandboxes = await new Promise<{
+  rackbeat: { baseUrl: string; controlUrl: string; token: string; customer: number };
+  shops: { url: string; consumerKey: string; consumerSecret: string }[];
+  rss_mb: number;
+}>((resolve, reject) => {
+  createInterface({ input: child.stdout! }).once("line", (line) => resolve(JSON.parse(line)));
+  child.once("exit", (code) => reject(new Error(`sandboxes exited with ${code}`)));
+});
+const customer = sandboxes.rackbeat.customer;
+sharedRateGateFor(sandboxes.rackbeat.token, { limit: 480, windowMs: 600, maxConcurrent: 16 });
+const setStock = async (number: string, quantity: number) => {
+  const response = await fetch(`${sandboxes.rackbeat.controlUrl}/stock`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ number, quantity }),
+  });
+  if (!response.ok) throw new Error(`setStock ${number}: ${response.status}`);
+  onHand.set(number, quantity);
+};
 
 const port = await new Promise<number>((resolve) => {
   const s = createServer().listen(0, "127.0.0.1", () => {
@@ -67,33 +85,28 @@ const bridge = await startBridge({
     DATA_DIR: dir.path,
     PORT: String(port),
     PUBLIC_URL: `http://127.0.0.1:${port}`,
-    RACKBEAT_BASE_URL: rackbeat.baseUrl,
+    RACKBEAT_BASE_URL: sandboxes.rackbeat.baseUrl,
     WORKER_CONCURRENCY: process.env.STOCK_BENCH_WORKERS ?? "16",
     LOG_LEVEL: "error",
   },
   logger: createLogger({ level: "error" }),
-  features: [createStockFeature({ coalesceMs: 250 })],
+  features: [createStockFeature({})],
   checkWooKeys: async () => ({ ok: true }),
 });
 const ctx = bridge.ctx;
-await ctx.account.setSecret(RACKBEAT_TOKEN_KEY, rackbeat.token);
+await ctx.account.setSecret(RACKBEAT_TOKEN_KEY, sandboxes.rackbeat.token);
 const stock = stockService(ctx);
 
-log(`seeding ${SHOPS} shops × ${SKUS} products`);
-const shops: { id: string; woo: WooSandbox }[] = [];
-for (let s = 0; s < SHOPS; s++) {
-  const woo = await startWooSandbox({ https: "assume" });
-  for (let i = 0; i < SKUS; i++) woo.seedProduct({ sku: sku(i), name: sku(i), regularPrice: "10.00", manageStock: true, stockQuantity: initial.get(sku(i))! });
-  woo.injectFault({ kind: "latency", ms: LATENCY_MS, times: Infinity });
-  const key = woo.createKey();
+const shops: { id: string }[] = [];
+for (const [s, shop] of sandboxes.shops.entries()) {
   const { code } = await ctx.pairing.create(`Shop ${s + 1}`);
   const response = await fetch(`${bridge.url}/v1/pair`, {
     method: "POST",
     headers: { "content-type": "application/json" },
-    body: JSON.stringify({ code, shop_url: woo.url, shop_name: `Shop ${s + 1}`, wc_consumer_key: key.consumerKey, wc_consumer_secret: key.consumerSecret, plugin_version: "0.1.0", protocol_version: 1 }),
+    body: JSON.stringify({ code, shop_url: shop.url, shop_name: `Shop ${s + 1}`, wc_consumer_key: shop.consumerKey, wc_consumer_secret: shop.consumerSecret, plugin_version: "0.1.0", protocol_version: 1 }),
   });
   if (response.status !== 201) throw new Error(`pairing failed: ${response.status}`);
-  shops.push({ id: ((await response.json()) as { shop_id: string }).shop_id, woo });
+  shops.push({ id: ((await response.json()) as { shop_id: string }).shop_id });
 }
 await stock.checkWebhooks();
 log(`mode: ${(await stock.mode()).mode}; linking (reconcile, both sides paged)…`);
@@ -106,10 +119,14 @@ await stock.fanout.idle();
 const written = new Map<string, Map<string, number>>();
 let writesTotal = 0;
 let burstWritesByShop: Map<string, number> | undefined;
+const callSizes: number[] = [];
 stock.fanout.onWritten = (shopId, writes) => {
   const at = performance.now();
   writesTotal += writes.length;
-  if (burstWritesByShop) burstWritesByShop.set(shopId, (burstWritesByShop.get(shopId) ?? 0) + writes.length);
+  if (burstWritesByShop) {
+    burstWritesByShop.set(shopId, (burstWritesByShop.get(shopId) ?? 0) + writes.length);
+    callSizes.push(writes.length);
+  }
   for (const w of writes) {
     let byShop = written.get(w.sku);
     if (!byShop) written.set(w.sku, (byShop = new Map()));
@@ -167,9 +184,8 @@ while (performance.now() < steadyEnd) {
   if (wait > 0) await sleep(wait);
   tick++;
   const s = unused.pop()!;
-  const onHand = Number(rackbeat.getProduct(s)!.stock_quantity);
   const at = performance.now();
-  rackbeat.setStock(s, onHand + (random() < 0.5 ? -1 : 1) * (1 + Math.floor(random() * 3)));
+  await setStock(s, Math.max(0, onHand.get(s)! + (random() < 0.5 ? -1 : 1) * (1 + Math.floor(random() * 3))));
   changes.push({ sku: s, at });
   if (tick % (CHANGES_PER_S * 20) === 0) log(`${tick} changes, ${writesTotal} shop writes, ${orders} orders`);
 }
@@ -192,20 +208,27 @@ burstWritesByShop = new Map();
 const callsBefore = stock.fanout.stats.calls;
 const burst = unused.splice(0, BURST);
 const burstStart = performance.now();
-for (const s of burst) {
-  const onHand = Number(rackbeat.getProduct(s)!.stock_quantity);
-  rackbeat.setStock(s, onHand + 1 + Math.floor(random() * 5));
+{
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: 32 }, async () => {
+      while (next < burst.length) {
+        const s = burst[next++]!;
+        await setStock(s, onHand.get(s)! + 1 + Math.floor(random() * 5));
+      }
+    }),
+  );
 }
+log(`burst sent in ${((performance.now() - burstStart) / 1000).toFixed(2)} s`);
 let drained = false;
 const progress = setInterval(() => {
   void ctx.queue.stats().then((q) => {
-    const delivered = rackbeat.webhookDeliveries().filter((d) => d.finished_at !== null).length;
-    const reads = rackbeat.stats().byRoute["GET /products/:number"] ?? 0;
-    if (process.env.STOCK_BENCH_DEBUG) log(`  burst +${((performance.now() - burstStart) / 1000).toFixed(1)} s: jobs waiting ${q.waiting}, running ${q.running}; webhooks delivered ${delivered}; item reads ${reads}; pending writes ${stock.fanout.pending()}`);
+    const landed = burst.filter((s) => orderSkus.has(s) || writtenToAllAfter(s, burstStart) !== undefined).length;
+    if (process.env.STOCK_BENCH_DEBUG) log(`  burst +${((performance.now() - burstStart) / 1000).toFixed(1)} s: jobs waiting ${q.waiting}, running ${q.running}; landed everywhere ${landed}; pending writes ${stock.fanout.pending()}`);
   });
 }, 500);
 while (performance.now() - burstStart < 120_000) {
-  if (burst.every((s) => writtenToAllAfter(s, burstStart) !== undefined)) {
+  if (burst.every((s) => orderSkus.has(s) || writtenToAllAfter(s, burstStart) !== undefined)) {
     drained = true;
     break;
   }
@@ -216,17 +239,18 @@ clearInterval(progress);
 await stock.fanout.idle();
 const apiCalls = stock.fanout.stats.calls - callsBefore;
 const minCalls = [...burstWritesByShop.values()].reduce((n, w) => n + Math.ceil(w / 100), 0);
+if (process.env.STOCK_BENCH_DEBUG) log(`burst call sizes: ${JSON.stringify(Object.entries(callSizes.reduce<Record<number, number>>((m, n) => ({ ...m, [n]: (m[n] ?? 0) + 1 }), {})))}`);
 log(`burst: ${drained ? "drained" : "NOT drained"} in ${burstDrainS.toFixed(2)} s; ${apiCalls} calls (min ${minCalls})`);
 
 ordering = false;
 await orderLoop;
-const rb = rackbeat.stats();
-log(`rackbeat: ${rb.requests} requests, ${rb.rateLimited} rate-limited (429), peak ${rb.peakInWindow} in a window; orders ${orders}`);
+const rb = (await (await fetch(`${sandboxes.rackbeat.controlUrl}/stats`)).json()) as { requests: number; rateLimited: number; peakInWindow: number };
+log(`rackbeat: ${rb.requests} requests, ${rb.rateLimited} rate-limited (429), peak ${rb.peakInWindow} in a window; orders ${orders}; sandboxes process ${sandboxes.rss_mb} MB after seeding`);
 clearInterval(rssTimer);
 stock.close();
 await bridge.close();
-await rackbeat.close();
-for (const s of shops) await s.woo.close();
+child.stdin!.end();
+await new Promise((resolve) => child.once("exit", resolve));
 dir.cleanup();
 console.log(
   JSON.stringify({

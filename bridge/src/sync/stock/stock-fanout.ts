@@ -20,7 +20,7 @@ export interface FanoutDeps {
 }
 
 /** More SKUs than this arriving for one shop within one window means a burst is under way. */
-const BURST_ARRIVALS_PER_WINDOW = 20;
+const BURST_ARRIVALS_PER_WINDOW = 10;
 
 export interface FanoutStats {
   /** Batch calls made to WooCommerce (successful or not). */
@@ -50,6 +50,8 @@ export class StockFanout {
   /** SKUs added per shop since its last flush, and since when a remainder has been held back. */
   private readonly added = new Map<string, number>();
   private readonly holdingSince = new Map<string, number>();
+  /** A burst is taken to last two windows past the last busy window, so one slow window does not end it. */
+  private readonly burstUntil = new Map<string, number>();
   /** Per shop, SKUs lowered by an order in flight: they go first into the next call. */
   private readonly urgent = new Map<string, Set<string>>();
   private readonly idleWaiters: (() => void)[] = [];
@@ -151,7 +153,8 @@ export class StockFanout {
     // at most five windows (SKUs lowered by an order go first); once arrivals slow down, everything pending goes.
     const arrived = this.added.get(shopId) ?? 0;
     this.added.set(shopId, 0);
-    const burst = arrived >= BURST_ARRIVALS_PER_WINDOW;
+    if (arrived >= BURST_ARRIVALS_PER_WINDOW) this.burstUntil.set(shopId, Date.now() + 2 * this.deps.coalesceMs);
+    const burst = Date.now() < (this.burstUntil.get(shopId) ?? 0);
     const remainder = skus.length % WOO_BATCH_LIMIT;
     const since = this.holdingSince.get(shopId) ?? Date.now();
     if (burst && remainder !== 0 && Date.now() - since < 5 * this.deps.coalesceMs) {
