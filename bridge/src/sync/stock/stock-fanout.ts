@@ -157,12 +157,15 @@ export class StockFanout {
     const burst = Date.now() < (this.burstUntil.get(shopId) ?? 0);
     const remainder = skus.length % WOO_BATCH_LIMIT;
     const since = this.holdingSince.get(shopId) ?? Date.now();
-    if (burst && remainder !== 0 && Date.now() - since < 5 * this.deps.coalesceMs) {
-      const held = skus.slice(skus.length - remainder);
+    // SKUs lowered by an order in flight are never held back (they come first in the list).
+    const urgentCount = urgent ? skus.filter((s) => urgent.has(s)).length : 0;
+    if (burst && remainder !== 0 && urgentCount < skus.length && Date.now() - since < 5 * this.deps.coalesceMs) {
+      const take = Math.max(skus.length - remainder, urgentCount);
+      const held = skus.slice(take);
       this.dirty.set(shopId, new Set(held));
       const stillUrgent = held.filter((s) => urgent?.has(s));
       if (stillUrgent.length > 0) this.urgent.set(shopId, new Set(stillUrgent));
-      skus = skus.slice(0, skus.length - remainder);
+      skus = skus.slice(0, take);
       this.holdingSince.set(shopId, since);
     } else this.holdingSince.delete(shopId);
     if (skus.length === 0) {
