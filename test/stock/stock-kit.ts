@@ -1,7 +1,8 @@
 /**
  * A real bridge with the stock feature, one Rackbeat sandbox and N WooCommerce sandboxes, all over
  * real HTTP on 127.0.0.1. Shops are paired through `POST /v1/pair` with real REST keys of their
- * sandbox; Rackbeat is reached with the account's token through the bridge's own client.
+ * sandbox; Rackbeat is reached with the account's token through the bridge's own client. The shops
+ * are plain http:// (no HTTPS assumed), so the bridge's REST keys work only as OAuth 1.0a signatures.
  */
 import { createServer } from "node:net";
 import { createRackbeatClient, type RackbeatClient, sharedRateGateFor } from "../../bridge/src/rackbeat/index.js";
@@ -76,7 +77,8 @@ export async function startStockKit(options: KitOptions): Promise<StockKit> {
 
   const shops: KitShop[] = [];
   for (let i = 0; i < (options.shops ?? 3); i++) {
-    const woo = await startWooSandbox({ https: "assume" });
+    // Plain HTTP, as most shops behind a proxy look to PHP: WooCommerce then accepts only OAuth 1.0a.
+    const woo = await startWooSandbox();
     const ids = new Map<string, number>();
     const skus = Object.keys(options.products).filter((s) => !(options.variationSkus ?? []).includes(s));
     for (const sku of skus) ids.set(sku, Number(woo.seedProduct({ sku, name: `Product ${sku}`, regularPrice: "100.00", manageStock: i % 2 === 0, stockQuantity: i % 2 === 0 ? 0 : null }).id));

@@ -44,6 +44,12 @@ describe("stock: Rackbeat webhooks → every shop", () => {
     await eventually(() => kit!.shops.every((s, i) => kit!.shopValue(s, "A") === 4 - (i === 1 ? 2 : 0) && kit!.shopValue(s, "V1") === Math.max(0, 1 - (i === 1 ? 2 : 0))), "A and V1 fanned out");
     const variationCalls = kit.shops[0]!.woo.requests().filter((r) => r.method === "POST" && /variations\/batch$/.test(r.route));
     expect(variationCalls.length).toBeGreaterThan(0);
+    // Every REST call the bridge made to the plain-HTTP shops was OAuth-signed and accepted (Basic auth is refused there).
+    for (const shop of kit.shops) {
+      const calls = shop.woo.requests().filter((r) => r.route.startsWith("/wc/v3/"));
+      expect(calls.length).toBeGreaterThan(0);
+      expect(calls.filter((r) => r.https || r.auth !== "oauth1" || r.status >= 400)).toEqual([]);
+    }
 
     // A wrong token is refused and stores nothing.
     const jobsBefore = await kit.bridge.ctx.store.db.selectFrom("jobs").select("id").execute();

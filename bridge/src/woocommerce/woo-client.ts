@@ -94,6 +94,8 @@ export interface WooProductPatch {
   stock_status?: "instock" | "outofstock" | "onbackorder";
   backorders?: "no" | "notify" | "yes";
   weight?: string;
+  /** EAN / GTIN (WooCommerce 9.2+; must be unique in the shop). */
+  global_unique_id?: string;
   meta_data?: { key: string; value: unknown; id?: number }[];
   attributes?: unknown[];
 }

@@ -99,3 +99,10 @@ export class WooResponseInvalid extends BridgeError {
     super(message, cause === undefined ? undefined : { cause });
   }
 }
+
+/** The shop is not paired with this bridge (any more), or its WooCommerce REST keys are gone. */
+export class WooShopNotConnected extends UpstreamAuthFailed {
+  constructor(readonly shopId: string) {
+    super(`shop ${shopId} is not connected to this bridge (no WooCommerce REST keys)`);
+  }
+}

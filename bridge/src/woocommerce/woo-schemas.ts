@@ -165,6 +165,10 @@ export const wooOrderSchema = z.object({
   coupon_lines: z.array(wooCouponLineSchema),
   refunds: z.array(z.object({ id: z.number().int(), reason: z.string().optional(), total: z.string() })),
   currency_symbol: z.string().optional(),
+  /** Redeemed cards, added by the WooCommerce Gift Cards extension; they reduce the total after tax. */
+  gift_cards: z
+    .array(z.looseObject({ id: z.number().int().optional(), code: z.string(), amount: z.union([wooDecimal, z.number()]) }))
+    .optional(),
 });
 export type WooOrder = z.infer<typeof wooOrderSchema>;
 
@@ -204,6 +208,8 @@ export const wooProductSchema = z.object({
   stock_status: z.string(),
   backorders: z.string(),
   weight: z.string(),
+  /** EAN / GTIN / UPC / ISBN, WooCommerce 9.2+ ("" when unset); absent on older shops. */
+  global_unique_id: z.string().optional(),
   description: z.string(),
   short_description: z.string().optional(),
   virtual: z.boolean(),
@@ -231,6 +237,8 @@ export const wooVariationSchema = z.object({
   stock_status: z.string(),
   backorders: z.string(),
   weight: z.string(),
+  /** EAN / GTIN / UPC / ISBN, WooCommerce 9.2+ ("" when unset); absent on older shops. */
+  global_unique_id: z.string().optional(),
   description: z.string(),
   virtual: z.boolean(),
   attributes: z.array(attributeSchema),

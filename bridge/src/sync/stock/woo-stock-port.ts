@@ -1,8 +1,12 @@
+import { WOO_BATCH_LIMIT } from "../../woocommerce/index.js";
+
+export { WOO_BATCH_LIMIT };
+
 /**
  * What stock needs from a WooCommerce shop, as a narrow port: list what the shop sells (products
  * and variations with their SKU and stock), find one SKU, and write stock in batches of at most 100
  * (WooCommerce's batch limit, woocommerce-notes.md §5). The adapter over the project's WooCommerce
- * client lives in woo-stock-adapter.ts; tests may pass their own.
+ * client (`wooClientFor`) lives in woo-stock-adapter.ts; tests may pass their own.
  */
 export interface WooStockItem {
   /** Product id, or variation id when `parentId` is set. */
@@ -38,7 +42,6 @@ export interface WooStockPort {
   writeStock(shopId: string, writes: WooStockWrite[]): Promise<WooStockWriteResult>;
 }
 
-export const WOO_BATCH_LIMIT = 100;
 
 /** Splits writes into calls: simple products together, variations per parent, ≤ 100 per call. */
 export function batchWrites(writes: WooStockWrite[]): WooStockWrite[][] {
