@@ -1,20 +1,11 @@
-import {
-  RateLimited,
-  UpstreamAuthFailed,
-  UpstreamNotFound,
-  UpstreamRejected,
-  UpstreamTimeout,
-  UpstreamUnavailable,
-} from "../../lib/errors.js";
-
 /**
  * What the orders feature needs from a WooCommerce shop, as a narrow port (woocommerce-notes.md §5):
  * read one order, page orders by modification date, update an order (status, meta) and add an order
- * note. The REST adapter is woo-orders-rest.ts; when the project's WooCommerce client lands
- * (bridge/src/woocommerce/), only that adapter changes.
+ * note. The adapter over the shop's WooCommerce client is woo-orders-rest.ts; failures are the
+ * client's named errors (bridge/src/woocommerce/woo-errors.ts).
  *
- * Bodies come back as WooCommerce's JSON, unparsed: the exporter validates them with
- * `parseWooOrder` (zod) at this boundary.
+ * Orders come back as `unknown`: the client has checked the REST shape; the exporter reads them
+ * into its own money-typed order with `parseWooOrder` (zod), so fakes in tests can be plain JSON.
  */
 export interface WooOrderListQuery {
   /** ISO 8601 UTC; sent with `dates_are_gmt=true`. */
@@ -44,13 +35,3 @@ export interface WooOrdersPort {
   updateOrder(shopId: string, orderId: number, update: WooOrderUpdate, options?: { signal?: AbortSignal }): Promise<unknown>;
   addOrderNote(shopId: string, orderId: number, note: string, options?: { signal?: AbortSignal }): Promise<void>;
 }
-
-// Named errors per adapter (lib/errors.ts), so the job runner retries or parks by type.
-export class WooRateLimited extends RateLimited {}
-export class WooUnavailable extends UpstreamUnavailable {}
-export class WooTimeout extends UpstreamTimeout {}
-export class WooAuthFailed extends UpstreamAuthFailed {}
-export class WooNotFound extends UpstreamNotFound {}
-export class WooRejected extends UpstreamRejected {}
-/** The shop is not paired (any more) or its WooCommerce keys are gone. */
-export class WooShopUnknown extends UpstreamAuthFailed {}
