@@ -12,9 +12,13 @@
 // require of translatable calls too.
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, join, relative, resolve } from 'node:path';
+import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parse as babelParse } from '@babel/parser';
 import gettextParser from 'gettext-parser';
+import phpParser from 'php-parser';
+
+const PhpEngine = phpParser.Engine;
 
 const DOMAIN = 'rackbeat-connector';
 const HERE = dirname( fileURLToPath( import.meta.url ) );
@@ -46,77 +50,258 @@ function walk( dir, accept, out = [] ) {
 	return out;
 }
 
-const STR = String.raw`(?:'((?:[^'\\]|\\.)*)'|"((?:[^"\\]|\\.)*)")`;
-const SEP = String.raw`\s*,\s*`;
+/**
+ * The translation functions and where their arguments are: the same keywords WordPress's own
+ * `wp i18n make-pot` looks for (PHP) and the four @wordpress/i18n exports (JS).
+ * Positions are 0-based argument indexes; `number` arguments are skipped.
+ */
+export const KEYWORDS = {
+	__: { msgid: 0, domain: 1 },
+	_e: { msgid: 0, domain: 1 },
+	esc_html__: { msgid: 0, domain: 1 },
+	esc_html_e: { msgid: 0, domain: 1 },
+	esc_attr__: { msgid: 0, domain: 1 },
+	esc_attr_e: { msgid: 0, domain: 1 },
+	_x: { msgid: 0, msgctxt: 1, domain: 2 },
+	_ex: { msgid: 0, msgctxt: 1, domain: 2 },
+	esc_html_x: { msgid: 0, msgctxt: 1, domain: 2 },
+	esc_attr_x: { msgid: 0, msgctxt: 1, domain: 2 },
+	_n: { msgid: 0, msgid_plural: 1, domain: 3 },
+	_n_noop: { msgid: 0, msgid_plural: 1, domain: 2 },
+	_nx: { msgid: 0, msgid_plural: 1, msgctxt: 3, domain: 4 },
+	_nx_noop: { msgid: 0, msgid_plural: 1, msgctxt: 2, domain: 3 },
+};
+const JS_KEYWORDS = new Set( [ '__', '_x', '_n', '_nx' ] );
 
-function unquote( single, double, php ) {
-	if ( single !== undefined ) {
-		return php ? single.replace( /\\(['\\])/g, '$1' ) : unescapeJs( single );
+/** A translator comment ("translators: …") applies to a call that starts on its last line or within two lines after it. */
+function translatorComment( comments, line, offset ) {
+	let best;
+	for ( const c of comments ) {
+		if ( c.endOffset <= offset && c.endLine >= line - 2 && c.endLine <= line && /translators:/i.test( c.text ) ) {
+			best = c;
+		}
 	}
-	return php ? double.replace( /\\(["\\$])/g, '$1' ).replace( /\\n/g, '\n' ) : unescapeJs( double );
+	return best ? best.text.replace( /^\/\*+|\*+\/$|^\/\/|^#/g, '' ).replace( /^\s*\*\s?/gm, '' ).trim() : undefined;
 }
 
-function unescapeJs( text ) {
-	return text.replace( /\\(u[0-9a-fA-F]{4}|n|t|.)/g, ( _, c ) => {
-		if ( c[ 0 ] === 'u' && c.length === 5 ) {
-			return String.fromCharCode( parseInt( c.slice( 1 ), 16 ) );
+/** Generic AST walk: calls `visit` on every object that has a `type` (Babel) or `kind` (php-parser). */
+function walkAst( node, visit ) {
+	if ( Array.isArray( node ) ) {
+		node.forEach( ( child ) => walkAst( child, visit ) );
+		return;
+	}
+	if ( ! node || typeof node !== 'object' ) {
+		return;
+	}
+	visit( node );
+	for ( const [ key, value ] of Object.entries( node ) ) {
+		if ( key === 'loc' || key === 'leadingComments' || key === 'trailingComments' || key === 'innerComments' || key === 'comments' ) {
+			continue;
 		}
-		return c === 'n' ? '\n' : c === 't' ? '\t' : c;
+		if ( value && typeof value === 'object' ) {
+			walkAst( value, visit );
+		}
+	}
+}
+
+/** The string a JS argument stands for when it is a literal ('a', `a`, 'a' + 'b'), else undefined. */
+function jsLiteral( node ) {
+	if ( ! node ) {
+		return undefined;
+	}
+	if ( node.type === 'StringLiteral' ) {
+		return node.value;
+	}
+	if ( node.type === 'TemplateLiteral' && node.expressions.length === 0 ) {
+		return node.quasis.map( ( q ) => q.value.cooked ).join( '' );
+	}
+	if ( node.type === 'BinaryExpression' && node.operator === '+' ) {
+		const left = jsLiteral( node.left );
+		const right = jsLiteral( node.right );
+		return left === undefined || right === undefined ? undefined : left + right;
+	}
+	return undefined;
+}
+
+/** The string a PHP argument stands for when it is a literal ('a', "a" without variables, 'a' . 'b'), else undefined. */
+function phpLiteral( node ) {
+	if ( ! node ) {
+		return undefined;
+	}
+	if ( node.kind === 'string' ) {
+		return node.value;
+	}
+	if ( node.kind === 'nowdoc' ) {
+		return node.value;
+	}
+	if ( node.kind === 'bin' && node.type === '.' ) {
+		const left = phpLiteral( node.left );
+		const right = phpLiteral( node.right );
+		return left === undefined || right === undefined ? undefined : left + right;
+	}
+	return undefined;
+}
+
+function parseJs( source, file ) {
+	const ast = babelParse( source, {
+		sourceType: 'module',
+		sourceFilename: file,
+		errorRecovery: false,
+		plugins: [ 'jsx', ...( /\.tsx?$/.test( file ) ? [ 'typescript' ] : [] ) ],
 	} );
+	const comments = ( ast.comments || [] ).map( ( c ) => ( {
+		text: c.type === 'CommentBlock' ? `/*${ c.value }*/` : `//${ c.value }`,
+		endLine: c.loc.end.line,
+		endOffset: c.end,
+	} ) );
+	const calls = [];
+	walkAst( ast.program, ( node ) => {
+		if ( node.type !== 'CallExpression' ) {
+			return;
+		}
+		const callee = node.callee;
+		let name;
+		if ( callee.type === 'Identifier' ) {
+			name = callee.name;
+		} else if ( callee.type === 'MemberExpression' && ! callee.computed && callee.property.type === 'Identifier' ) {
+			name = callee.property.name;
+		} else if ( callee.type === 'SequenceExpression' ) {
+			const last = callee.expressions[ callee.expressions.length - 1 ];
+			name = last && last.type === 'MemberExpression' && last.property.type === 'Identifier' ? last.property.name : undefined;
+		}
+		if ( ! name || ! JS_KEYWORDS.has( name ) ) {
+			return;
+		}
+		calls.push( { name, args: node.arguments.map( jsLiteral ), line: node.loc.start.line, offset: node.start } );
+	} );
+	return { calls, comments };
+}
+
+function parsePhp( source, file ) {
+	const engine = new PhpEngine( { parser: { extractDoc: true, php8: true, suppressErrors: false }, ast: { withPositions: true } } );
+	const ast = engine.parseCode( source, file );
+	const comments = ( ast.comments || [] ).map( ( c ) => ( { text: c.value, endLine: c.loc.end.line, endOffset: c.loc.end.offset } ) );
+	const calls = [];
+	walkAst( ast.children, ( node ) => {
+		if ( node.kind !== 'call' || ! node.what || node.what.kind !== 'name' ) {
+			return;
+		}
+		const name = node.what.name.replace( /^\\/, '' );
+		if ( ! Object.hasOwn( KEYWORDS, name ) ) {
+			return;
+		}
+		calls.push( { name, args: node.arguments.map( phpLiteral ), line: node.loc.start.line, offset: node.loc.start.offset } );
+	} );
+	return { calls, comments };
 }
 
 /**
- * @return {Array<{msgid: string, msgid_plural?: string, msgctxt?: string, reference: string}>}
+ * Every translatable string of the text domain in one source file.
+ * Calls of another domain are ignored; a call of our domain whose text is not a literal, or a
+ * translation call with no literal domain at all, is reported in `problems` (WordPress's tools cannot
+ * extract those either).
+ *
+ * @return {{ found: Array<{msgid: string, msgid_plural?: string, msgctxt?: string, comment?: string, reference: string}>, problems: string[] }}
  */
 export function extractFromSource( source, file, php ) {
+	const { calls, comments } = php ? parsePhp( source, file ) : parseJs( source, file );
 	const found = [];
-	const lineOf = ( index ) => source.slice( 0, index ).split( '\n' ).length;
-	const simple = new RegExp( String.raw`\b(?:__|_e|esc_html__|esc_html_e|esc_attr__|esc_attr_e)\(\s*${ STR }${ SEP }${ STR }\s*\)`, 'g' );
-	for ( const m of source.matchAll( simple ) ) {
-		if ( unquote( m[ 3 ], m[ 4 ], php ) === DOMAIN ) {
-			found.push( { msgid: unquote( m[ 1 ], m[ 2 ], php ), reference: `${ file }:${ lineOf( m.index ) }` } );
+	const problems = [];
+	for ( const call of calls ) {
+		const spec = KEYWORDS[ call.name ];
+		const reference = `${ file }:${ call.line }`;
+		const domain = call.args[ spec.domain ];
+		if ( domain === undefined ) {
+			problems.push( `${ reference }: ${ call.name }() without a literal text domain` );
+			continue;
 		}
+		if ( domain !== DOMAIN ) {
+			continue;
+		}
+		const item = { msgid: call.args[ spec.msgid ], reference };
+		for ( const field of [ 'msgid_plural', 'msgctxt' ] ) {
+			if ( spec[ field ] !== undefined ) {
+				item[ field ] = call.args[ spec[ field ] ];
+			}
+		}
+		if ( typeof item.msgid !== 'string' || item.msgid === '' || ( 'msgid_plural' in spec && typeof item.msgid_plural !== 'string' ) || ( 'msgctxt' in spec && typeof item.msgctxt !== 'string' ) ) {
+			problems.push( `${ reference }: ${ call.name }() whose text is not a string literal` );
+			continue;
+		}
+		const comment = translatorComment( comments, call.line, call.offset );
+		if ( comment ) {
+			item.comment = comment;
+		}
+		found.push( item );
 	}
-	const withContext = new RegExp( String.raw`\b(?:_x|esc_html_x|esc_attr_x)\(\s*${ STR }${ SEP }${ STR }${ SEP }${ STR }\s*\)`, 'g' );
-	for ( const m of source.matchAll( withContext ) ) {
-		if ( unquote( m[ 5 ], m[ 6 ], php ) === DOMAIN ) {
-			found.push( { msgid: unquote( m[ 1 ], m[ 2 ], php ), msgctxt: unquote( m[ 3 ], m[ 4 ], php ), reference: `${ file }:${ lineOf( m.index ) }` } );
-		}
-	}
-	const plural = new RegExp( String.raw`\b_n\(\s*${ STR }${ SEP }${ STR }${ SEP }[^;]*?,\s*${ STR }\s*\)`, 'g' );
-	for ( const m of source.matchAll( plural ) ) {
-		if ( unquote( m[ 5 ], m[ 6 ], php ) === DOMAIN ) {
-			found.push( { msgid: unquote( m[ 1 ], m[ 2 ], php ), msgid_plural: unquote( m[ 3 ], m[ 4 ], php ), reference: `${ file }:${ lineOf( m.index ) }` } );
-		}
+	return { found, problems };
+}
+
+/** The plugin header fields WordPress translates with the plugin's text domain (Plugin Name, Description). */
+export function pluginHeaderStrings( source, file ) {
+	const found = [];
+	const header = /^\s*\*?\s*(Plugin Name|Description):\s*(.+?)\s*$/gm;
+	const head = source.slice( 0, 8192 );
+	for ( const m of head.matchAll( header ) ) {
+		const at = m.index + m[ 0 ].indexOf( m[ 1 ] );
+		found.push( { msgid: m[ 2 ], comment: `${ m[ 1 ] } of the plugin`, reference: `${ file }:${ head.slice( 0, at ).split( '\n' ).length }` } );
 	}
 	return found;
 }
 
 function sources() {
-	const js = walk( JS_DIR, ( p ) => /\.js$/.test( p ) && ! /\.test\.js$/.test( p ) && ! p.includes( `${ join( 'src', 'test' ) }` ) );
+	const testPath = join( 'src', 'test' ) + sep;
+	const js = walk( JS_DIR, ( p ) => /\.(?:js|jsx|ts|tsx)$/.test( p ) && ! /\.test\.[jt]sx?$/.test( p ) && ! p.includes( testPath ) );
 	const php = walk( PHP_DIR, ( p ) => p.endsWith( '.php' ) );
 	return { js, php };
 }
 
-/** Every string, merged by context + msgid, with all its references. */
+/**
+ * Every string, merged by context + msgid, with all its references, translator comments and the
+ * kinds of source it appears in ('js' strings go into the script JSON).
+ * Throws when a file cannot be parsed or a translation call cannot be extracted, so that nothing
+ * is silently left out.
+ */
 export function collect() {
 	const { js, php } = sources();
 	const entries = new Map();
+	const problems = [];
 	const add = ( item, kind ) => {
 		const key = `${ item.msgctxt || '' }\u0004${ item.msgid }`;
-		const entry = entries.get( key ) || { msgid: item.msgid, msgctxt: item.msgctxt, msgid_plural: item.msgid_plural, references: [], kinds: new Set() };
+		const entry = entries.get( key ) || { msgid: item.msgid, msgctxt: item.msgctxt, msgid_plural: item.msgid_plural, references: [], comments: [], kinds: new Set() };
 		entry.references.push( item.reference );
+		if ( item.comment && ! entry.comments.includes( item.comment ) ) {
+			entry.comments.push( item.comment );
+		}
 		entry.kinds.add( kind );
 		if ( item.msgid_plural ) {
+			if ( entry.msgid_plural && entry.msgid_plural !== item.msgid_plural ) {
+				problems.push( `${ item.reference }: "${ item.msgid }" has two different plurals ("${ entry.msgid_plural }", "${ item.msgid_plural }")` );
+			}
 			entry.msgid_plural = item.msgid_plural;
 		}
 		entries.set( key, entry );
 	};
-	for ( const file of js ) {
-		extractFromSource( readFileSync( file, 'utf8' ), relative( REPO, file ), false ).forEach( ( item ) => add( item, 'js' ) );
-	}
-	for ( const file of php ) {
-		extractFromSource( readFileSync( file, 'utf8' ), relative( REPO, file ), true ).forEach( ( item ) => add( item, 'php' ) );
+	const scan = ( file, php ) => {
+		const rel = relative( REPO, file ).split( sep ).join( '/' );
+		const source = readFileSync( file, 'utf8' );
+		let result;
+		try {
+			result = extractFromSource( source, rel, php );
+		} catch ( error ) {
+			problems.push( `${ rel }: cannot parse (${ error.message })` );
+			return;
+		}
+		result.found.forEach( ( item ) => add( item, php ? 'php' : 'js' ) );
+		problems.push( ...result.problems );
+		if ( php ) {
+			pluginHeaderStrings( source, rel ).forEach( ( item ) => add( item, 'php' ) );
+		}
+	};
+	js.forEach( ( file ) => scan( file, false ) );
+	php.forEach( ( file ) => scan( file, true ) );
+	if ( problems.length ) {
+		throw new Error( `translation extraction failed:\n  ${ problems.join( '\n  ' ) }` );
 	}
 	return entries;
 }
@@ -139,7 +324,11 @@ function toTranslations( entries, previous ) {
 			...( entry.msgctxt ? { msgctxt: entry.msgctxt } : {} ),
 			...( entry.msgid_plural ? { msgid_plural: entry.msgid_plural } : {} ),
 			msgstr: old && old.msgstr && old.msgstr.some( Boolean ) ? old.msgstr : entry.msgid_plural ? [ '', '' ] : [ '' ],
-			comments: { reference: entry.references.join( '\n' ) },
+			comments: {
+				reference: entry.references.join( '\n' ),
+				...( entry.comments.length ? { extracted: entry.comments.join( '\n' ) } : {} ),
+				...( old && old.comments && old.comments.translator ? { translator: old.comments.translator } : {} ),
+			},
 		};
 	}
 	return translations;
@@ -147,7 +336,14 @@ function toTranslations( entries, previous ) {
 
 function extract() {
 	const entries = collect();
-	const headers = { 'Content-Type': 'text/plain; charset=UTF-8', 'Project-Id-Version': 'Rackbeat Connector', 'X-Domain': DOMAIN };
+	const headers = {
+		'Project-Id-Version': 'Rackbeat Connector',
+		'MIME-Version': '1.0',
+		'Content-Type': 'text/plain; charset=UTF-8',
+		'Content-Transfer-Encoding': '8bit',
+		'Plural-Forms': 'nplurals=INTEGER; plural=EXPRESSION;',
+		'X-Domain': DOMAIN,
+	};
 	writeFileSync( join( LANG_DIR, `${ DOMAIN }.pot` ), gettextParser.po.compile( { charset: 'utf-8', headers, translations: toTranslations( entries ) } ) );
 	let missing = 0;
 	for ( const { locale, path } of poFiles() ) {
@@ -159,7 +355,11 @@ function extract() {
 		missing += untranslated;
 		writeFileSync(
 			path,
-			gettextParser.po.compile( { charset: 'utf-8', headers: { ...old.headers, Language: locale, 'Plural-Forms': PLURAL_FORMS[ locale ] }, translations } )
+			gettextParser.po.compile( {
+				charset: 'utf-8',
+				headers: { ...headers, ...old.headers, 'Content-Type': 'text/plain; charset=UTF-8', Language: locale, 'Plural-Forms': PLURAL_FORMS[ locale ] },
+				translations,
+			} )
 		);
 		console.log( `${ locale }: ${ entries.size } strings, ${ untranslated } untranslated` );
 	}
