@@ -73,15 +73,26 @@ export const KEYWORDS = {
 };
 const JS_KEYWORDS = new Set( [ '__', '_x', '_n', '_nx' ] );
 
-/** A translator comment ("translators: …") applies to a call that starts on its last line or within two lines after it. */
-function translatorComment( comments, line, offset ) {
-	let best;
+/**
+ * Translator comments ("translators: …"), each given to the first translation call after it when that
+ * call starts on the comment's last line or within two lines of it (as in `sprintf(\n/* translators *\/\n__(…)`).
+ *
+ * @return {Map<object, string>} call → comment text
+ */
+function translatorComments( comments, calls ) {
+	const byCall = new Map();
+	const ordered = [ ...calls ].sort( ( a, b ) => a.offset - b.offset );
 	for ( const c of comments ) {
-		if ( c.endOffset <= offset && c.endLine >= line - 2 && c.endLine <= line && /translators:/i.test( c.text ) ) {
-			best = c;
+		if ( ! /translators:/i.test( c.text ) ) {
+			continue;
+		}
+		const call = ordered.find( ( candidate ) => candidate.offset >= c.endOffset );
+		if ( call && call.line - c.endLine <= 2 ) {
+			const text = c.text.replace( /^\/\*+|\*+\/$|^\/\/|^#/g, '' ).replace( /^\s*\*\s?/gm, '' ).trim();
+			byCall.set( call, text );
 		}
 	}
-	return best ? best.text.replace( /^\/\*+|\*+\/$|^\/\/|^#/g, '' ).replace( /^\s*\*\s?/gm, '' ).trim() : undefined;
+	return byCall;
 }
 
 /** Generic AST walk: calls `visit` on every object that has a `type` (Babel) or `kind` (php-parser). */
@@ -205,6 +216,7 @@ function parsePhp( source, file ) {
  */
 export function extractFromSource( source, file, php ) {
 	const { calls, comments } = php ? parsePhp( source, file ) : parseJs( source, file );
+	const notes = translatorComments( comments, calls );
 	const found = [];
 	const problems = [];
 	for ( const call of calls ) {
@@ -228,7 +240,7 @@ export function extractFromSource( source, file, php ) {
 			problems.push( `${ reference }: ${ call.name }() whose text is not a string literal` );
 			continue;
 		}
-		const comment = translatorComment( comments, call.line, call.offset );
+		const comment = notes.get( call );
 		if ( comment ) {
 			item.comment = comment;
 		}
