@@ -31,6 +31,9 @@ export interface WooCatalogItem {
   dateModified: string;
 }
 
+/** The statuses the bridge sets (never "trash": products are not deleted). */
+export type WooProductStatus = "publish" | "draft" | "pending" | "private";
+
 /** Fields the bridge writes to a WooCommerce product or variation. */
 export interface WooProductPatch {
   name?: string;
@@ -38,7 +41,7 @@ export interface WooProductPatch {
   regular_price?: string;
   weight?: string;
   global_unique_id?: string;
-  status?: string;
+  status?: WooProductStatus;
   sku?: string;
   meta_data?: { key: string; value: string }[];
 }
@@ -47,7 +50,7 @@ export interface WooProductCreate extends WooProductPatch {
   type: "simple";
   sku: string;
   name: string;
-  status: string;
+  status: WooProductStatus;
 }
 
 export interface WooCatalogPage {

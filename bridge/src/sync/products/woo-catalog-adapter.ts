@@ -1,14 +1,20 @@
 /**
- * The `WooCatalog` port over the project's WooCommerce REST client (bridge/src/woocommerce).
+ * The `WooCatalog` port over the shop's WooCommerce client (bridge/src/woocommerce, `wooClientFor`).
  *
- * Gaps in the client this adapter works around, and says so:
- * - its product schemas do not carry `global_unique_id`, so the shop's EAN reads as unknown (null):
- *   WooCommerce → Rackbeat then leaves Rackbeat's barcode alone rather than blanking it;
- * - its store settings carry no weight unit: "kg", WooCommerce's default, is assumed.
+ * EAN is WooCommerce's `global_unique_id` (9.2+); a shop whose answers lack it reads as unknown
+ * (null), and WooCommerce → Rackbeat then leaves Rackbeat's barcode alone rather than blanking it.
+ * The client's store settings carry no weight unit: "kg", WooCommerce's default, is assumed.
  */
-import type { BridgeContext } from "../../context.js";
 import { Skip } from "../../lib/errors.js";
-import { WooNotFound, createWooClient, type WooClient, type WooProduct, type WooProductPatch as ClientPatch, type WooVariation } from "../../woocommerce/index.js";
+import {
+  WooNotFound,
+  WooShopNotConnected,
+  type WooClient,
+  type WooClientContext,
+  type WooProduct,
+  type WooVariation,
+  wooClientFor,
+} from "../../woocommerce/index.js";
 import type { WooCatalog, WooCatalogFactory, WooCatalogItem, WooProductCreate, WooProductPatch } from "./catalog.js";
 import { COST_PRICE_META_KEY } from "./rackbeat-to-woo-transformer.js";
 
@@ -19,9 +25,8 @@ function meta(item: { meta_data: { key: string; value: unknown }[] }, key: strin
   return value === undefined || value === null ? "" : String(value);
 }
 
-function ean(item: object): string | null {
-  const value = (item as { global_unique_id?: unknown }).global_unique_id;
-  return typeof value === "string" ? value : null;
+function ean(item: WooProduct | WooVariation): string | null {
+  return item.global_unique_id ?? null;
 }
 
 export function fromWooProduct(p: WooProduct): WooCatalogItem {
@@ -67,11 +72,6 @@ export function fromWooVariation(v: WooVariation, parent: { id: number; name: st
   };
 }
 
-function toClientPatch(patch: WooProductPatch): ClientPatch {
-  // global_unique_id is not in the client's patch type; WooCommerce 9.2+ accepts it on products and variations.
-  return patch as ClientPatch;
-}
-
 export class WooRestCatalog implements WooCatalog {
   constructor(private readonly client: WooClient) {}
 
@@ -110,13 +110,13 @@ export class WooRestCatalog implements WooCatalog {
 
   async update(item: Pick<WooCatalogItem, "id" | "parentId">, patch: WooProductPatch) {
     if (item.parentId) {
-      const { name: _name, ...rest } = toClientPatch(patch);
+      const { name: _name, ...rest } = patch;
       await this.client.updateVariation(item.parentId, item.id, rest);
-    } else await this.client.updateProduct(item.id, toClientPatch(patch));
+    } else await this.client.updateProduct(item.id, patch);
   }
 
   async create(input: WooProductCreate) {
-    return fromWooProduct(await this.client.createProduct({ ...toClientPatch(input), name: input.name }));
+    return fromWooProduct(await this.client.createProduct(input));
   }
 
   async units() {
@@ -125,21 +125,15 @@ export class WooRestCatalog implements WooCatalog {
   }
 }
 
-/** Opens shops' catalogues with their stored REST keys. */
-export function wooCatalogFactory(ctx: BridgeContext): WooCatalogFactory {
+/** Opens a shop's catalogue over its (shared, cached) WooCommerce client. */
+export function wooCatalogFactory(ctx: WooClientContext): WooCatalogFactory {
   return async (shopId) => {
-    const shop = await ctx.shops.get(shopId);
-    const credentials = await ctx.shops.credentials(shopId);
-    if (!shop || !credentials) throw new Skip(`shop ${shopId} is not connected`);
-    return new WooRestCatalog(
-      createWooClient({
-        url: shop.url,
-        consumerKey: credentials.wcConsumerKey,
-        consumerSecret: credentials.wcConsumerSecret,
-        timeoutMs: ctx.config.WOOCOMMERCE_TIMEOUT_MS,
-        metrics: ctx.metrics,
-        logger: ctx.log,
-      }),
-    );
+    try {
+      return new WooRestCatalog(await wooClientFor(ctx, shopId));
+    } catch (error) {
+      // A shop that was disconnected has nothing to sync: end the job as skipped, not parked.
+      if (error instanceof WooShopNotConnected) throw new Skip(error.message);
+      throw error;
+    }
   };
 }
