@@ -84,6 +84,8 @@ function applyCommon(shop: WooShop, product: ProductRecord, input: Input, fields
     product.taxClass = cls === "standard" ? "" : cls;
   }
   if (set("weight")) product.weight = stringField(input, "weight") ?? "";
+  // [inference] WooCommerce 9.2+ stores global_unique_id as given; its uniqueness and format checks are not modelled.
+  if (set("global_unique_id")) product.globalUniqueId = stringField(input, "global_unique_id") ?? "";
   if (set("virtual")) product.virtual = boolField(input, "virtual") ?? product.virtual;
   if (set("downloadable")) product.downloadable = boolField(input, "downloadable") ?? product.downloadable;
   if (set("status")) product.status = enumField(input, "status", PRODUCT_STATUSES) as ProductRecord["status"];

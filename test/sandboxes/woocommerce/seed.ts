@@ -25,6 +25,8 @@ export interface SeedProduct {
   virtual?: boolean;
   downloadable?: boolean;
   weight?: string;
+  /** EAN / GTIN (global_unique_id). */
+  globalUniqueId?: string;
   description?: string;
   shortDescription?: string;
   attributes?: ProductAttribute[];

@@ -255,7 +255,7 @@ export class WooShop {
       totalSales: 0,
       dateCreated: seed.dateCreated ?? now,
       dateModified: seed.dateCreated ?? now,
-      globalUniqueId: "",
+      globalUniqueId: seed.globalUniqueId ?? "",
     };
     record.stockStatus = derivedStockStatus(record, this.settings.noStockAmount);
     this.products.set(id, record);
