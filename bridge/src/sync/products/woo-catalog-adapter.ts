@@ -29,7 +29,7 @@ function ean(item: WooProduct | WooVariation): string | null {
   return item.global_unique_id ?? null;
 }
 
-export function fromWooProduct(p: WooProduct): WooCatalogItem {
+function fromWooProduct(p: WooProduct): WooCatalogItem {
   return {
     id: p.id,
     parentId: p.type === "variation" && p.parent_id > 0 ? p.parent_id : null,
@@ -50,7 +50,7 @@ export function fromWooProduct(p: WooProduct): WooCatalogItem {
   };
 }
 
-export function fromWooVariation(v: WooVariation, parent: { id: number; name: string }): WooCatalogItem {
+function fromWooVariation(v: WooVariation, parent: { id: number; name: string }): WooCatalogItem {
   const options = v.attributes.map((a) => (a as { option?: unknown }).option).filter((o): o is string => typeof o === "string");
   return {
     id: v.id,
