@@ -7,9 +7,13 @@
 //   node scripts/languages.mjs build     compile every .po into the .mo WordPress loads for PHP and the
 //                                        JSON WordPress loads for the script (wp_set_script_translations):
 //                                        rackbeat-connector-<locale>-<md5("build/index.js")>.json
+//   node scripts/languages.mjs list      print the strings the sources hold now, as JSON (used by
+//                                        src/test/translations.test.js)
 //
-// The extractor reads string literals only (no variables), which is what WordPress's own tools
-// require of translatable calls too.
+// The extractor parses the sources (JS with @babel/parser, PHP with php-parser) and reads the calls
+// WordPress's `wp i18n make-pot` reads: __, _e, _x, _ex, _n, _nx, _n_noop, _nx_noop and the
+// esc_html/esc_attr variants, with literal (or literally concatenated) text, and the translator
+// comments before them. A call of our domain it cannot read, or a file it cannot parse, stops it.
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
@@ -407,12 +411,26 @@ function build() {
 	}
 }
 
+/** The strings the sources hold right now, as JSON (for tests: is the .pot up to date?). */
+function list() {
+	const strings = [ ...collect().values() ].map( ( e ) => ( {
+		msgid: e.msgid,
+		...( e.msgctxt ? { msgctxt: e.msgctxt } : {} ),
+		...( e.msgid_plural ? { msgid_plural: e.msgid_plural } : {} ),
+		kinds: [ ...e.kinds ],
+		references: e.references,
+	} ) );
+	process.stdout.write( JSON.stringify( { domain: DOMAIN, scriptRelative: SCRIPT_RELATIVE, scriptHash: createHash( 'md5' ).update( SCRIPT_RELATIVE ).digest( 'hex' ), strings } ) );
+}
+
 const command = process.argv[ 2 ];
 if ( command === 'extract' ) {
 	extract();
 } else if ( command === 'build' ) {
 	build();
+} else if ( command === 'list' ) {
+	list();
 } else if ( command ) {
-	console.error( 'usage: node scripts/languages.mjs extract|build' );
+	console.error( 'usage: node scripts/languages.mjs extract|build|list' );
 	process.exit( 2 );
 }
