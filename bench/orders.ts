@@ -12,70 +12,83 @@
  * Targets: duplicates 0, cent_mismatches 0, p50 ≤ 500 ms, p99 ≤ 2,000 ms, calls_per_order ≤ 5,
  * burst_drain_s ≤ 1.15 × burst_bound_s.
  */
+import { fork } from "node:child_process";
 import { randomUUID } from "node:crypto";
+import { fileURLToPath } from "node:url";
 import { signedHeaders } from "../bridge/src/http/signing.js";
 import { Money } from "../bridge/src/lib/money.js";
 import { sharedRateGateFor } from "../bridge/src/rackbeat/rate-gate.js";
 import { ordersFeature } from "../bridge/src/sync/orders/orders-feature.js";
 import { registerOrderStockHooks } from "../bridge/src/sync/orders/order-hooks.js";
 import { startTestBridge } from "../test/helpers/bridge.js";
-import { startRackbeatSandbox } from "../test/sandboxes/rackbeat/index.js";
-import { fixtureCheckout, FIXTURE_PRODUCTS, type FixtureScenarioKey } from "../test/sandboxes/woocommerce/fixture-shop.js";
-import { startWooSandbox, type WooSandbox } from "../test/sandboxes/woocommerce/index.js";
 
 const ORDERS = Number(process.env.BENCH_ORDERS ?? 1000);
 const RATE = Number(process.env.BENCH_RATE ?? 6);
 const BURST = Number(process.env.BENCH_BURST ?? 1000);
 const SHOPS = 3;
 const LIMIT = { limit: 480, windowMs: 600 };
-const SCENARIOS: FixtureScenarioKey[] = ["A", "B", "E", "H", "G"];
 
 const log = (msg: string) => console.log(`[orders bench] ${msg}`);
+const now = () => performance.timeOrigin + performance.now();
 
-const rackbeat = await startRackbeatSandbox({ rateLimit: LIMIT, latencyMs: 50 });
-const skus = FIXTURE_PRODUCTS.filter((p) => p.type !== "variable").map((p) => p.sku as string);
-rackbeat.seedProducts([...skus, "SHIPPING", "FEE", "PAYMENT-FEE", "DISCOUNT", "GIFT-CARD", "ROUNDING"].map((number) => ({ number, stock: 1_000_000 })));
-// The bridge's gate for this token, scaled like the sandbox's limit (made before the bridge's client).
-sharedRateGateFor(rackbeat.token, { ...LIMIT, maxConcurrent: 64 });
-
-// When each order appeared in Rackbeat, by reference.
+// The sandboxes (Rackbeat + 3 WooCommerce) run in a child process: in reality they are other machines.
+const child = fork(fileURLToPath(new URL("./lib-orders-sandboxes.ts", import.meta.url)), [], {
+  execArgv: ["--import", "tsx"],
+  env: { ...process.env, SHOPS: String(SHOPS), RB_LIMIT: String(LIMIT.limit), RB_WINDOW_MS: String(LIMIT.windowMs), RB_LATENCY_MS: "50" },
+  stdio: ["ignore", "inherit", "inherit", "ipc"],
+});
+// When each order appeared in Rackbeat, by reference (the child pushes it as it happens).
 const createdAt = new Map<string, number>();
-const state = rackbeat.state as unknown as { createOrder: (...args: unknown[]) => { other_reference?: string | null } };
-const originalCreate = state.createOrder.bind(rackbeat.state);
-state.createOrder = (...args: unknown[]) => {
-  const order = originalCreate(...args);
-  if (order.other_reference && !createdAt.has(order.other_reference)) createdAt.set(order.other_reference, performance.now());
-  return order;
-};
+const pending = new Map<number, { resolve: (v: any) => void; reject: (e: Error) => void }>();
+let nextId = 1;
+const ready = new Promise<{ rackbeat: { baseUrl: string; token: string }; shops: { url: string; consumerKey: string; consumerSecret: string }[] }>((resolve, reject) => {
+  child.on("message", (m: any) => {
+    if (m.type === "created") createdAt.set(m.reference, m.at);
+    else if (m.type === "ready") resolve(m);
+    else if (typeof m.id === "number") {
+      const p = pending.get(m.id);
+      pending.delete(m.id);
+      if (m.error !== undefined) p?.reject(new Error(m.error));
+      else p?.resolve(m.result);
+    }
+  });
+  child.once("exit", (code) => reject(new Error(`sandboxes exited with ${code}`)));
+});
+const call = <T>(op: string, args?: unknown) =>
+  new Promise<T>((resolve, reject) => {
+    const id = nextId++;
+    pending.set(id, { resolve, reject });
+    child.send({ id, op, args });
+  });
+const sandboxes = await ready;
+// The bridge's gate for this token, scaled like the sandbox's limit (made before the bridge's client).
+sharedRateGateFor(sandboxes.rackbeat.token, { ...LIMIT, maxConcurrent: 64 });
 
 const bridge = await startTestBridge({
-  env: { RACKBEAT_BASE_URL: rackbeat.baseUrl, WORKER_CONCURRENCY: "64", LOG_LEVEL: "warn", JOB_BACKOFF_BASE_MS: "200", JOB_BACKOFF_MAX_MS: "2000" },
+  env: { RACKBEAT_BASE_URL: sandboxes.rackbeat.baseUrl, WORKER_CONCURRENCY: process.env.BENCH_WORKERS ?? "64", LOG_LEVEL: "warn", JOB_BACKOFF_BASE_MS: "200", JOB_BACKOFF_MAX_MS: "2000" },
   features: [{ ...ordersFeature, tasks: undefined }],
 });
-await bridge.ctx.account.setSecret("rackbeat.token", rackbeat.token);
+await bridge.ctx.account.setSecret("rackbeat.token", sandboxes.rackbeat.token);
 // Stock fan-out is the stock benchmark's subject; here orders in flight are recorded only.
 registerOrderStockHooks(bridge.ctx, { start: async () => undefined, settle: async () => undefined, release: async () => undefined });
 
 interface BenchShop {
-  woo: WooSandbox;
   shopId: string;
   secret: string;
   prefix: string;
 }
 const shops: BenchShop[] = [];
-for (let i = 0; i < SHOPS; i++) {
-  const woo = await startWooSandbox({ fixture: "c1-dkk-excl-lineround" });
-  const key = woo.createKey({ permissions: "read_write" });
+for (const [i, woo] of sandboxes.shops.entries()) {
   const { code } = await bridge.ctx.pairing.create(`Bench shop ${i + 1}`);
   const response = await fetch(`${bridge.url}/v1/pair`, {
     method: "POST",
     headers: { "content-type": "application/json" },
-    body: JSON.stringify({ code, shop_url: woo.url, shop_name: `Bench shop ${i + 1}`, wc_consumer_key: key.consumerKey, wc_consumer_secret: key.consumerSecret, plugin_version: "0.1.0", protocol_version: 1 }),
+    body: JSON.stringify({ code, shop_url: woo.url, shop_name: `Bench shop ${i + 1}`, wc_consumer_key: woo.consumerKey, wc_consumer_secret: woo.consumerSecret, plugin_version: "0.1.0", protocol_version: 1 }),
   });
   const { shop_id: shopId, shop_secret: secret } = (await response.json()) as { shop_id: string; shop_secret: string };
   const prefix = `S${i + 1}-`;
   await bridge.ctx.shops.saveSettings(shopId, { orders: { transferOrdersCreatedFrom: null, orderReferencePrefix: prefix } });
-  shops.push({ woo, shopId, secret, prefix });
+  shops.push({ shopId, secret, prefix });
 }
 
 interface PlacedOrder {
@@ -85,20 +98,15 @@ interface PlacedOrder {
   total: string;
   sentAt?: number;
 }
-function place(n: number): PlacedOrder {
-  const shop = shops[n % SHOPS]!;
-  const checkout = { ...fixtureCheckout(SCENARIOS[n % SCENARIOS.length]!, "rest-api"), thenStatus: [] as never[] };
-  delete checkout.status;
-  delete checkout.setPaid;
-  const placed = shop.woo.placeOrder(checkout) as { id: number; number: string };
-  const order = shop.woo.setOrderStatus(placed.id, "processing") as { total: string };
-  return { shop, id: placed.id, reference: `${shop.prefix}${placed.number}`, total: order.total };
+async function placeAll(count: number, offset: number): Promise<PlacedOrder[]> {
+  const placed = await call<{ shop: number; id: number; reference: string; total: string }[]>("place", { count, offset, prefixes: shops.map((s) => s.prefix) });
+  return placed.map((p) => ({ shop: shops[p.shop]!, id: p.id, reference: p.reference, total: p.total }));
 }
 
 async function send(order: PlacedOrder): Promise<void> {
   const path = `/v1/shops/${order.shop.shopId}/events`;
   const body = JSON.stringify({ events: [{ event_id: randomUUID(), topic: "order.created", resource_id: order.id, occurred_at: new Date().toISOString() }] });
-  order.sentAt = performance.now();
+  order.sentAt = now();
   const response = await fetch(`${bridge.url}${path}`, { method: "POST", headers: { ...signedHeaders(order.shop.shopId, order.shop.secret, "POST", path, body), "content-type": "application/json" }, body });
   if (response.status !== 202) throw new Error(`event refused: ${response.status} ${await response.text()}`);
 }
@@ -115,11 +123,11 @@ async function waitFor(orders: PlacedOrder[], timeoutMs: number): Promise<void> 
 }
 
 log(`placing ${ORDERS + BURST} orders in ${SHOPS} shops`);
-const steady = Array.from({ length: ORDERS }, (_, i) => place(i));
-const burst = Array.from({ length: BURST }, (_, i) => place(ORDERS + i));
+const steady = await placeAll(ORDERS, 0);
+const burst = await placeAll(BURST, ORDERS);
 
 log(`steady: ${ORDERS} orders at ${RATE}/s`);
-rackbeat.resetStats();
+await call("resetStats");
 const steadyStart = performance.now();
 const sends: Promise<void>[] = [];
 for (let i = 0; i < steady.length; i++) {
@@ -131,7 +139,7 @@ for (let i = 0; i < steady.length; i++) {
 }
 await Promise.all(sends);
 await waitFor(steady, 120_000);
-const steadyCalls = rackbeat.stats().requests;
+const steadyCalls = (await call<{ requests: number }>("stats")).requests;
 const latencies = steady.filter((o) => createdAt.has(o.reference)).map((o) => createdAt.get(o.reference)! - o.sentAt!).sort((a, b) => a - b);
 const pct = (p: number) => (latencies.length === 0 ? null : Math.round(latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))]!));
 // Let write-backs of the steady part finish so they do not count in the burst.
@@ -139,19 +147,20 @@ const idleUntil = Date.now() + 30_000;
 while ((await bridge.ctx.queue.stats()).waiting + (await bridge.ctx.queue.stats()).running > 0 && Date.now() < idleUntil) await new Promise((r) => setTimeout(r, 50));
 
 log(`burst: ${BURST} orders at once`);
-rackbeat.resetStats();
-const burstStart = performance.now();
+await call("resetStats");
+const burstStart = now();
 await Promise.all(burst.map((o) => send(o)));
 await waitFor(burst, 300_000);
-const burstEnd = Math.max(...burst.map((o) => createdAt.get(o.reference) ?? performance.now()));
+const burstEnd = Math.max(...burst.map((o) => createdAt.get(o.reference) ?? now()));
 const burstDrain = (burstEnd - burstStart) / 1000;
-const burstCalls = rackbeat.stats().requests - rackbeat.stats().sent429;
+const burstStats = await call<{ requests: number; sent429: number }>("stats");
+const burstCalls = burstStats.requests - burstStats.sent429;
 const burstBound = burstCalls * (LIMIT.windowMs / 1000 / LIMIT.limit);
 
 // Duplicates and cents over everything in Rackbeat.
 const all = [...steady, ...burst];
 const byReference = new Map<string, Record<string, unknown>[]>();
-for (const o of rackbeat.listOrders()) {
+for (const o of await call<{ other_reference: unknown; total_total: number }[]>("orders")) {
   const ref = String(o.other_reference);
   byReference.set(ref, [...(byReference.get(ref) ?? []), o]);
 }
@@ -167,8 +176,7 @@ for (const order of all) {
 }
 
 await bridge.close();
-for (const s of shops) await s.woo.close();
-await rackbeat.close();
+await call("close").catch(() => undefined);
 
 console.log(
   JSON.stringify({

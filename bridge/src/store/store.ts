@@ -49,7 +49,7 @@ export async function openStore(options: OpenStoreOptions): Promise<Store> {
   connection.pragma(`synchronous = ${options.synchronous ?? "NORMAL"}`);
   connection.pragma("busy_timeout = 5000");
   connection.pragma("foreign_keys = ON");
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: connection }) });
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: cachingStatements(connection) }) });
   if (options.migrate !== false) await migrateToLatest(db as Kysely<unknown>, "sqlite");
   return {
     db,
@@ -62,6 +62,40 @@ export async function openStore(options: OpenStoreOptions): Promise<Store> {
     },
     async close() {
       await db.destroy();
+    },
+  };
+}
+
+/** How many distinct SQL texts keep a prepared statement (the bridge has a few hundred at most). */
+const STATEMENT_CACHE_SIZE = 500;
+
+/**
+ * The connection as Kysely's SQLite driver sees it, with prepared statements reused by SQL text.
+ * Kysely prepares every query anew; measured in the orders benchmark, preparing cost almost as much
+ * as running the statements (≈ 2 ms of CPU per exported order, 46 statements each). A statement
+ * still being iterated (a streamed query) is busy and cannot be reused: then a fresh one is made.
+ * Least recently used texts are dropped beyond STATEMENT_CACHE_SIZE.
+ */
+function cachingStatements(connection: SQLite.Database): { prepare(sql: string): SQLite.Statement; close(): void } {
+  const cache = new Map<string, SQLite.Statement>();
+  return {
+    prepare(text: string) {
+      const cached = cache.get(text);
+      if (cached && !cached.busy) {
+        cache.delete(text);
+        cache.set(text, cached);
+        return cached;
+      }
+      const statement = connection.prepare(text);
+      if (!cached) {
+        cache.set(text, statement);
+        if (cache.size > STATEMENT_CACHE_SIZE) cache.delete(cache.keys().next().value!);
+      }
+      return statement;
+    },
+    close() {
+      cache.clear();
+      connection.close();
     },
   };
 }
