@@ -50,7 +50,7 @@ function Screen( { name, shopSettings } ) {
 		case 'alerts':
 			return <AlertsScreen />;
 		case 'shops':
-			return <ShopsScreen />;
+			return <ShopsScreen shopSettings={ shopSettings } />;
 		case 'initial-sync':
 			return <InitialSyncScreen />;
 		case 'activity':

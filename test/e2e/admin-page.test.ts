@@ -241,17 +241,6 @@ describe("the admin page in a real browser", () => {
     await shot("07-alerts");
   });
 
-  // UNFINISHED (times out waiting for the page; not yet diagnosed): skipped so npm test stays green.
-  it.skip("shows the shops and reconciliation screens with the bridge's answers", async () => {
-    await openTab("Shops");
-    await page.locator(".rbc-table").first().waitFor();
-    await shot("08-shops");
-    await openTab("Reconciliation");
-    await page.locator(".rbc-table").first().waitFor();
-    await shot("10-reconciliation");
-    expect(pageErrors).toEqual([]);
-  });
-
   it("runs preflight, downloads the CSV, runs the initial sync to 100 % (surviving a reload), and Rackbeat holds the products", async () => {
     await openTab("Initial sync");
     await page.getByRole("button", { name: "Run preflight" }).click();
@@ -269,15 +258,23 @@ describe("the admin page in a real browser", () => {
     for (const { sku, name } of CATALOGUE) expect(sandbox.getProduct(sku), sku).toMatchObject({ number: sku, name });
   });
 
-  // UNFINISHED (times out waiting for the page; not yet diagnosed): skipped so npm test stays green.
-  it.skip("exports a real order: parked for an article Rackbeat lacks, retried once it exists, done", async () => {
-    // A product the shop sold and has since deleted: not in Rackbeat, and not in the shop to create it from.
+  it("exports a real order: parked for an article Rackbeat lacks, retried once it exists, done", async () => {
+    // With WooCommerce as product master the bridge creates a missing article from the shop's
+    // product before sending the order, so nothing would park. A product deleted from the shop does
+    // not work either: WooCommerce (and the sandbox) then reports its order line without a SKU
+    // (OrderLineWithoutSku, not fixable in Rackbeat). So: products not synced, and the shop sells
+    // a product Rackbeat does not have.
+    await openTab("Products");
+    await page.getByLabel(/^Off: products are not synced/).check();
+    await page.getByRole("button", { name: "Save changes" }).click();
+    await page.getByText("Settings saved in the bridge.").first().waitFor();
+    const id = await shopId();
+    expect(((await bridge.ctx.shops.get(id))?.settings as { products: { master: string } }).products.master).toBe("off");
     woo.seedProduct({ id: 5009, sku: "E2E-GHOST", name: "E2E ghost", regularPrice: "50.00" });
     const order = await placeOrder({ flow: "classic", payment: "card" });
     mirrorOrder(order, [{ sku: "E2E-GHOST", quantity: 1 }, { sku: "E2E-MUG", quantity: 2 }]);
-    woo.shop.products.delete(5009);
     await runDelivery();
-    const id = await shopId();
+    const before = sandbox.listOrders().length;
     await waitFor("the order to park", async () => (await bridge.ctx.activity.list(id, { state: "parked" })).length > 0, 30_000).catch(async (error) => {
       console.log("[e2e] order", order, "records", await bridge.ctx.activity.list(id, {}));
       console.log("[e2e] bridge log tail", bridge.logText().split("\n").slice(-15).join("\n"));
@@ -287,9 +284,9 @@ describe("the admin page in a real browser", () => {
     const row = page.locator("tr.rbc-record", { hasText: String(order) }).first();
     await row.getByText("Parked").waitFor();
     await row.getByRole("button", { name: "Show timeline" }).click();
-    await page.locator(".rbc-timeline").getByText("E2E-GHOST", { exact: false }).first().waitFor();
+    await page.locator(".rbc-timeline").getByText('Rackbeat has no product with item number "E2E-GHOST"', { exact: false }).first().waitFor();
     await shot("11-activity-parked");
-    expect(sandbox.listOrders()).toEqual([]);
+    expect(sandbox.listOrders()).toHaveLength(before);
     // The owner creates the article in Rackbeat, then retries from the timeline.
     sandbox.seedProducts([{ number: "E2E-GHOST", name: "E2E ghost", sales_price: 40 }]);
     await page.locator(".rbc-timeline").getByRole("button", { name: "Retry" }).click();
@@ -298,9 +295,55 @@ describe("the admin page in a real browser", () => {
     await page.getByRole("button", { name: "Refresh" }).click();
     await page.locator("tr.rbc-record", { hasText: String(order) }).first().getByText("Done").waitFor();
     const orders = sandbox.listOrders();
-    expect(orders).toHaveLength(1);
-    expect(JSON.stringify(orders[0])).toContain("E2E-GHOST");
+    expect(orders).toHaveLength(before + 1);
+    expect(JSON.stringify(orders.at(-1))).toContain("E2E-GHOST");
     await shot("12-activity-done");
+  });
+
+  it("shows the shops and reconciliation screens with the bridge's answers: a missing order sent, stock drift fixed", async () => {
+    const id = await shopId();
+    await openTab("Shops");
+    const own = page.locator("tr.rbc-own-shop");
+    await own.waitFor();
+    await own.getByText("(this shop)").waitFor();
+    expect(await own.locator(".rbc-role").innerText()).toBe("Shop");
+    const contact = (await bridge.ctx.shops.get(id))?.lastContactAt;
+    expect(contact).toBeTruthy();
+    expect(await own.locator("td").last().innerText()).not.toBe("Never");
+    await shot("08-shops");
+
+    // An order the bridge never heard of (placed in the shop while its events were lost), and
+    // stock changed in the shop behind the bridge's back.
+    const lost = woo.placeOrder({
+      via: "store-api",
+      lines: [{ sku: "E2E-TEE", quantity: 1 }],
+      billing: { first_name: "Lars", last_name: "Lost", email: "lars@example.com", country: "DK", city: "Odense", postcode: "5000", address_1: "Testvej 2" },
+      paymentMethod: "bacs",
+      thenStatus: ["processing"],
+    }) as { id: number; number: string };
+    woo.setStock(5003, 999);
+    await openTab("Reconciliation");
+    const missing = page.locator("tr.rbc-missing-order", { hasText: `#${lost.number}` });
+    await missing.waitFor();
+    await page.getByRole("button", { name: "Check now" }).click();
+    const drift = page.locator("tr.rbc-drift-row", { hasText: "E2E-CAP" });
+    await drift.getByRole("cell", { name: "999", exact: true }).waitFor();
+    const expected = Number(await drift.locator("td").nth(2).innerText());
+    expect(expected).not.toBe(999);
+    await shot("10-reconciliation");
+
+    const exportedBefore = sandbox.listOrders().length;
+    await missing.getByRole("button", { name: `Send order ${lost.number} to Rackbeat` }).click();
+    await missing.getByText("Queued").waitFor();
+    await waitFor("the missing order in Rackbeat", async () => sandbox.listOrders().length > exportedBefore, 30_000);
+    await page.getByRole("button", { name: /^Fix (all )?\d+ SKUs?$/ }).click();
+    await page.locator(".rbc-drift-fixed tr.rbc-fixed-row", { hasText: "E2E-CAP" }).waitFor();
+    expect((woo.getProduct(5003) as { stock_quantity: number }).stock_quantity).toBe(expected);
+    await page.locator("tr.rbc-drift-row", { hasText: "E2E-CAP" }).waitFor({ state: "detached" });
+    await page.getByRole("button", { name: "Refresh" }).click();
+    await missing.waitFor({ state: "detached" });
+    await shot("10b-reconciliation-fixed");
+    expect(pageErrors).toEqual([]);
   });
 
   it("shows the overview with the bridge's facts", async () => {

@@ -4,6 +4,7 @@
  */
 import { __, sprintf } from '@wordpress/i18n';
 import { accountPath, isRouteMissing, request } from '../api/client';
+import { articleNumberProblems } from '../data/bridge-answers';
 
 const FIELDS = [ 'shippingDefault', 'fee', 'paymentFee', 'fixedDiscount', 'giftCard', 'rounding' ];
 
@@ -20,21 +21,6 @@ export function articleNumbersInUse( orders ) {
 	FIELDS.forEach( ( field ) => add( numbers[ field ], `articleNumbers.${ field }` ) );
 	Object.entries( numbers.shippingMethods || {} ).forEach( ( [ method, number ] ) => add( number, `articleNumbers.shippingMethods.${ method }` ) );
 	return uses;
-}
-
-/** The numbers the bridge says are missing, whichever of the two answer shapes it uses. */
-export function missingFromAnswer( answer, asked ) {
-	if ( answer && Array.isArray( answer.missing ) ) {
-		return answer.missing.map( String );
-	}
-	const map = answer && ( answer.exists || answer.numbers || answer.results );
-	if ( map && typeof map === 'object' && ! Array.isArray( map ) ) {
-		return asked.filter( ( n ) => map[ n ] === false || ( map[ n ] && map[ n ].exists === false ) );
-	}
-	if ( map && Array.isArray( map ) ) {
-		return map.filter( ( entry ) => entry && entry.exists === false ).map( ( entry ) => String( entry.number ) );
-	}
-	return [];
 }
 
 /**
@@ -56,14 +42,27 @@ export async function checkArticleNumbers( orders, fetcher = request ) {
 		}
 		return { articleNumbers: sprintf( /* translators: %s: error message */ __( 'Could not check the article numbers in Rackbeat: %s', 'rackbeat-connector' ), error.message ) };
 	}
+	let found;
+	try {
+		found = articleNumberProblems( answer );
+	} catch ( error ) {
+		return { articleNumbers: sprintf( /* translators: %s: error message */ __( 'Could not check the article numbers in Rackbeat: %s', 'rackbeat-connector' ), error.message ) };
+	}
 	const problems = {};
-	missingFromAnswer( answer, asked ).forEach( ( number ) => {
+	found.forEach( ( { number, problem } ) => {
 		( uses.get( number ) || [] ).forEach( ( path ) => {
-			problems[ path ] = sprintf(
-				/* translators: %s: article number */
-				__( 'Rackbeat has no product with the number %s. Create it in Rackbeat or choose another.', 'rackbeat-connector' ),
-				number
-			);
+			problems[ path ] =
+				problem === 'barred'
+					? sprintf(
+							/* translators: %s: article number */
+							__( 'The product %s is barred in Rackbeat, so orders cannot use it. Lift the bar in Rackbeat or choose another.', 'rackbeat-connector' ),
+							number
+					  )
+					: sprintf(
+							/* translators: %s: article number */
+							__( 'Rackbeat has no product with the number %s. Create it in Rackbeat or choose another.', 'rackbeat-connector' ),
+							number
+					  );
 		} );
 	} );
 	return problems;

@@ -3,34 +3,31 @@
  * (GET /v1/shops/{shop}/orders/preview?statuses=…, through the plugin).
  */
 import { Button } from '@wordpress/components';
-import { __ } from '@wordpress/i18n';
+import { __, sprintf } from '@wordpress/i18n';
 import { request, shopPath } from '../api/client';
 import { ErrorNotice, formatDateTime } from '../components/feedback';
+import { previewAnswer } from '../data/bridge-answers';
 import { useAction } from '../data/use-resource';
 
-const fetchPreview = ( statuses ) => request( shopPath( 'orders/preview' ), { query: { statuses } } );
-
-export function previewRows( answer ) {
-	const list = ( answer && ( answer.orders || answer.preview || answer.records ) ) || [];
-	return list.map( ( order ) => ( {
-		id: order.id ?? order.order_id,
-		number: order.number ?? order.id ?? order.order_id,
-		status: order.status || '',
-		date: order.date_created || order.created_at || null,
-		wouldSend: !! ( order.would_send ?? order.wouldSend ?? order.send ?? order.qualifies ),
-		reason: order.reason || '',
-	} ) );
-}
+const fetchPreview = async ( statuses ) => previewAnswer( await request( shopPath( 'orders/preview' ), { query: { statuses } } ) );
 
 export function OrderPreview( { statuses } ) {
 	const preview = useAction( fetchPreview );
-	const rows = preview.result ? previewRows( preview.result ) : null;
+	const rows = preview.result ? preview.result.rows : null;
+	const exportMode = preview.result ? preview.result.exportMode : '';
 	return (
 		<div className="rbc-preview">
 			<Button variant="secondary" onClick={ () => preview.run( statuses ) } isBusy={ preview.pending } disabled={ preview.pending }>
 				{ __( 'Preview: which of the last 20 orders would be sent', 'rackbeat-connector' ) }
 			</Button>
 			<ErrorNotice error={ preview.error } what={ __( 'the order preview', 'rackbeat-connector' ) } />
+			{ rows && exportMode !== '' && exportMode !== 'automatic' && (
+				<p className="description">
+					{ exportMode === 'off'
+						? __( 'Order export is off: nothing is sent now. The preview shows what would be sent if export were automatic.', 'rackbeat-connector' )
+						: __( 'Order export is manual: nothing is sent by itself. The preview shows what would be sent if export were automatic.', 'rackbeat-connector' ) }
+				</p>
+			) }
 			{ rows && (
 				<table className="widefat striped rbc-table" aria-live="polite">
 					<caption className="screen-reader-text">{ __( 'Order preview', 'rackbeat-connector' ) }</caption>
@@ -56,6 +53,16 @@ export function OrderPreview( { statuses } ) {
 								<td>
 									{ row.wouldSend ? __( 'Yes', 'rackbeat-connector' ) : __( 'No', 'rackbeat-connector' ) }
 									{ row.reason && <span className="description"> — { row.reason }</span> }
+									{ row.rackbeatOrderNumber !== null && (
+										<span className="description">
+											{ ' ' }
+											{ sprintf(
+												/* translators: %s: Rackbeat order number */
+												__( '(Rackbeat order %s)', 'rackbeat-connector' ),
+												String( row.rackbeatOrderNumber )
+											) }
+										</span>
+									) }
 								</td>
 							</tr>
 						) ) }

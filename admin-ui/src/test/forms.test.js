@@ -6,7 +6,7 @@ import { ErrorNotice } from '../components/feedback';
 import { PairingForm, TokenForm } from '../screens/connection';
 import { OrdersForm } from '../screens/orders';
 import { AlertsForm } from '../screens/alerts';
-import { checkArticleNumbers, missingFromAnswer } from '../settings/article-check';
+import { checkArticleNumbers } from '../settings/article-check';
 
 jest.mock( '@wordpress/api-fetch', () => jest.fn() );
 
@@ -93,7 +93,10 @@ describe( 'Orders form', () => {
 
 describe( 'article number check', () => {
 	it( 'asks the bridge once for every number in use and maps missing ones to their fields', async () => {
-		const fetcher = jest.fn( async () => ( { missing: [ 'FEE' ] } ) );
+		// The bridge's answer (orders-feature.ts, GET /v1/account/article-numbers/check).
+		const fetcher = jest.fn( async ( path, { query } ) => ( {
+			numbers: query.numbers.map( ( number ) => ( { number, exists: number !== 'FEE', name: number === 'FEE' ? null : number, is_barred: number === 'FEE' ? null : false } ) ),
+		} ) );
 		const orders = defaultOrders();
 		orders.articleNumbers.shippingMethods = { flat_rate: 'FEE' };
 		const problems = await checkArticleNumbers( orders, fetcher );
@@ -108,8 +111,16 @@ describe( 'article number check', () => {
 		expect( await checkArticleNumbers( defaultOrders(), fetcher ) ).toEqual( {} );
 	} );
 
-	it( 'reads a map answer too', () => {
-		expect( missingFromAnswer( { exists: { A: true, B: false } }, [ 'A', 'B' ] ) ).toEqual( [ 'B' ] );
+	it( 'flags a barred article and says so', async () => {
+		const fetcher = async () => ( { numbers: [ { number: 'ROUNDING', exists: true, name: 'Øreafrunding', is_barred: true } ] } );
+		const problems = await checkArticleNumbers( defaultOrders(), fetcher );
+		expect( Object.keys( problems ) ).toEqual( [ 'articleNumbers.rounding' ] );
+		expect( problems[ 'articleNumbers.rounding' ] ).toMatch( /barred/ );
+	} );
+
+	it( 'does not wave a save through when the answer has an unknown shape', async () => {
+		const problems = await checkArticleNumbers( defaultOrders(), async () => ( { missing: [ 'FEE' ] } ) );
+		expect( problems.articleNumbers ).toMatch( /Could not check the article numbers/ );
 	} );
 } );
 
