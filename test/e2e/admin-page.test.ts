@@ -335,7 +335,8 @@ describe("the admin page in a real browser", () => {
     const exportedBefore = sandbox.listOrders().length;
     await missing.getByRole("button", { name: `Send order ${lost.number} to Rackbeat` }).click();
     await missing.getByText("Queued").waitFor();
-    await waitFor("the missing order in Rackbeat", async () => sandbox.listOrders().length > exportedBefore, 30_000);
+    await waitFor("the missing order to be exported", async () => (await bridge.ctx.activity.list(id, { state: "done" })).some((r) => r.subjectId === String(lost.id)), 30_000);
+    expect(sandbox.listOrders()).toHaveLength(exportedBefore + 1);
     await page.getByRole("button", { name: /^Fix (all )?\d+ SKUs?$/ }).click();
     await page.locator(".rbc-drift-fixed tr.rbc-fixed-row", { hasText: "E2E-CAP" }).waitFor();
     expect((woo.getProduct(5003) as { stock_quantity: number }).stock_quantity).toBe(expected);
