@@ -19,7 +19,8 @@ const [customer] = rackbeat.seedCustomers([{ name: "Webshop customer" }]);
 const shops: { url: string; consumerKey: string; consumerSecret: string }[] = [];
 const woos: Awaited<ReturnType<typeof startWooSandbox>>[] = [];
 for (let s = 0; s < SHOPS; s++) {
-  const woo = await startWooSandbox({ https: "assume" });
+  // Plain HTTP: the bridge signs OAuth 1.0a, the only key auth WooCommerce accepts there.
+  const woo = await startWooSandbox();
   for (let i = 0; i < SKUS; i++) woo.seedProduct({ sku: sku(i), name: sku(i), regularPrice: "10.00", manageStock: true, stockQuantity: stocks[i] ?? 10 });
   woo.injectFault({ kind: "latency", ms: LATENCY_MS, times: Infinity });
   const key = woo.createKey();
