@@ -26,7 +26,7 @@ import { GroupVatRates, iterateComparableProducts, toComparable } from "../produ
 import { SkuInvalid, duplicateProblem } from "../products/sku-rules.js";
 import { NoProductGroup } from "../products/woo-to-rackbeat-transformer.js";
 import { type ItemOutcome, syncItemToRackbeat } from "../products/woo-to-rackbeat-sync.js";
-import { expandPage, mapLimit } from "./catalogue-pages.js";
+import { expandPage } from "./catalogue-pages.js";
 
 export const INITIAL_SYNC_PAGE_SIZE = 100;
 /** Rackbeat writes in flight at once; the rate gate paces them. */
@@ -193,97 +193,160 @@ export async function runInitialSync(deps: InitialSyncDeps, runId: string): Prom
   let page = Number(run.next_page);
   let listing = await catalog.productsPage(page, INITIAL_SYNC_PAGE_SIZE, deps.signal ? { signal: deps.signal } : {});
   await db.updateTable("initial_sync_runs").set({ total: listing.total, updated_at: now() }).where("id", "=", runId).execute();
-  for (;;) {
-    deps.signal?.throwIfAborted();
-    const expanded = await expandPage(catalog, listing.items, deps.signal);
-    // Read the next page while this one is written.
-    const more = listing.items.length > 0 && page < listing.totalPages;
-    const nextListing = more ? catalog.productsPage(page + 1, INITIAL_SYNC_PAGE_SIZE, deps.signal ? { signal: deps.signal } : {}) : undefined;
-    nextListing?.catch(() => undefined);
+  // Pages overlap by one: while page N's last writes are answered, page N+1 is read, claimed and its
+  // writes queue behind them, so the rate gate never runs dry at a page boundary (measured: the
+  // sequential loop left the gate idle between pages). One limiter across both pages keeps the
+  // writes in flight at `concurrency`. The checkpoint (next_page) only moves past a page when it
+  // and every page before it are finished, so a resume re-reads at most the two unfinished pages.
+  const limit = limiter(deps.concurrency ?? INITIAL_SYNC_CONCURRENCY);
+  let previous: { done: Promise<void>; writes: Promise<void>; ids: Set<number> } | undefined;
+  // The first error stops the writes still waiting for the limiter (the run is retried as a whole).
+  let failure: { error: unknown } | undefined;
+  try {
+    for (;;) {
+      deps.signal?.throwIfAborted();
+      const expanded = await expandPage(catalog, listing.items, deps.signal);
+      // Read the next page while this one is written.
+      const more = listing.items.length > 0 && page < listing.totalPages;
+      const nextListing = more ? catalog.productsPage(page + 1, INITIAL_SYNC_PAGE_SIZE, deps.signal ? { signal: deps.signal } : {}) : undefined;
+      nextListing?.catch(() => undefined);
 
-    // Claim every item of the page first (in page order): the first claim of a SKU wins it.
-    const targets: Target[] = [];
-    await db.transaction().execute(async (trx) => {
-      for (const { product, targets: ts } of expanded) {
-        for (const t of ts) {
-          targets.push({ ...t, top: product });
+      // Claim every item of the page first (in page order): the first claim of a SKU wins it.
+      const targets: Target[] = [];
+      await db.transaction().execute(async (trx) => {
+        for (const { product, targets: ts } of expanded) {
+          for (const t of ts) {
+            targets.push({ ...t, top: product });
+            await trx
+              .insertInto("initial_sync_items")
+              .values({ run_id: runId, woo_id: t.item.id, woo_parent_id: t.item.parentId, sku: t.item.sku, outcome: "working", reason: null, at: now() })
+              .onConflict((oc) => oc.columns(["run_id", "woo_id"]).doNothing())
+              .execute();
+          }
           await trx
             .insertInto("initial_sync_items")
-            .values({ run_id: runId, woo_id: t.item.id, woo_parent_id: t.item.parentId, sku: t.item.sku, outcome: "working", reason: null, at: now() })
+            // A variable product's own SKU is not sent (its variations are), so it claims none.
+            .values({ run_id: runId, woo_id: product.id, woo_parent_id: null, sku: product.type === "simple" ? product.sku : null, outcome: "working", reason: null, at: now() })
             .onConflict((oc) => oc.columns(["run_id", "woo_id"]).doNothing())
             .execute();
         }
-        await trx
-          .insertInto("initial_sync_items")
-          // A variable product's own SKU is not sent (its variations are), so it claims none.
-          .values({ run_id: runId, woo_id: product.id, woo_parent_id: null, sku: product.type === "simple" ? product.sku : null, outcome: "working", reason: null, at: now() })
-          .onConflict((oc) => oc.columns(["run_id", "woo_id"]).doNothing())
-          .execute();
-      }
-    });
-    const finished = new Set(
-      (
-        await db
-          .selectFrom("initial_sync_items")
-          .select("woo_id")
-          .where("run_id", "=", runId)
-          .where("woo_id", "in", [0, ...expanded.flatMap((e) => [e.product.id, ...e.targets.map((t) => t.item.id)])])
-          .where("outcome", "<>", "working")
-          .execute()
-      ).map((r) => Number(r.woo_id)),
-    );
-
-    const fanOut: string[] = [];
-    // Counted in memory and stored with the page's checkpoint (a crash mid-page undercounts these
-    // two figures only; done/errors/skipped come from the item rows).
-    const tally = { written: 0, adjusted: 0 };
-    await mapLimit(
-      targets.filter((t) => !finished.has(t.item.id)),
-      deps.concurrency ?? INITIAL_SYNC_CONCURRENCY,
-      async (t) => {
-        const outcome = await syncOne(deps, options, runId, t, existing, reason, now, tally);
-        if (outcome?.adjusted) fanOut.push(outcome.number);
-      },
-    );
-    // A product is finished when all its variations are; the top row carries its verdict.
-    for (const { product, targets: ts } of expanded) {
-      if (finished.has(product.id)) continue;
-      const rows = await db
-        .selectFrom("initial_sync_items")
-        .select(["outcome", "reason"])
-        .where("run_id", "=", runId)
-        .where("woo_id", "in", [0, ...ts.map((t) => t.item.id)])
-        .execute();
-      const bad = rows.find((r) => r.outcome === "error") ?? rows.find((r) => r.outcome === "skipped");
-      const notSent = ts.length === 0 && product.type !== "variable";
-      if (ts.length > 0 && ts.every((t) => t.item.id === product.id)) continue; // a simple product: its own row is the verdict
-      await db
-        .updateTable("initial_sync_items")
-        .set({
-          outcome: notSent ? "skipped" : bad ? bad.outcome : "done",
-          reason: notSent ? `${product.type} products hold no stock of their own and are not sent to Rackbeat` : bad ? `a variation: ${bad.reason ?? ""}` : null,
-          at: now(),
-        })
-        .where("run_id", "=", runId)
-        .where("woo_id", "=", product.id)
-        .execute();
+      });
+      const finished = new Set(
+        (
+          await db
+            .selectFrom("initial_sync_items")
+            .select("woo_id")
+            .where("run_id", "=", runId)
+            .where("woo_id", "in", [0, ...expanded.flatMap((e) => [e.product.id, ...e.targets.map((t) => t.item.id)])])
+            .where("outcome", "<>", "working")
+            .execute()
+        ).map((r) => Number(r.woo_id)),
+      );
+      // An item the previous page is still writing (the catalogue shifted between pages) is its.
+      const todo = targets.filter((t) => !finished.has(t.item.id) && !previous?.ids.has(t.item.id));
+      const thisPage = page;
+      const writes = (async () => {
+        const fanOut: string[] = [];
+        // Counted in memory and stored with the page's checkpoint (a crash mid-page undercounts these
+        // two figures only; done/errors/skipped come from the item rows).
+        const tally = { written: 0, adjusted: 0 };
+        await Promise.all(
+          todo.map((t) =>
+            limit(async () => {
+              if (failure) throw failure.error;
+              const outcome = await syncOne(deps, options, runId, t, existing, reason, now, tally);
+              if (outcome?.adjusted) fanOut.push(outcome.number);
+            }),
+          ),
+        );
+        await finishPage(deps, runId, expanded, finished, tally, fanOut, now);
+      })();
+      writes.catch((error: unknown) => void (failure ??= { error })); // awaited below (through `previous`)
+      const before = previous;
+      // This page counts as finished (checkpoint) only after the one before it.
+      const done = (async () => {
+        await before?.done;
+        await writes;
+        if (nextListing) await db.updateTable("initial_sync_runs").set({ next_page: thisPage + 1, updated_at: now() }).where("id", "=", runId).execute();
+      })();
+      done.catch(() => undefined);
+      previous = { done, writes, ids: new Set(todo.map((t) => t.item.id)) };
+      // At most two pages in flight: wait for the page before this one.
+      await before?.done;
+      if (!nextListing) break;
+      page++;
+      listing = await nextListing;
     }
-    await db
-      .updateTable("initial_sync_runs")
-      .set((eb) => ({ rackbeat_products: eb("rackbeat_products", "+", tally.written), stock_adjustments: eb("stock_adjustments", "+", tally.adjusted), updated_at: now() }))
-      .where("id", "=", runId)
-      .execute();
-    if (fanOut.length > 0 && deps.fanOutStock) {
-      await deps.fanOutStock(fanOut).catch((error: unknown) => deps.log.warn({ err: errorMessage(error) }, "initial sync: stock fan-out failed; the stock pass will catch up"));
-    }
-    if (!nextListing) break;
-    page++;
-    await db.updateTable("initial_sync_runs").set({ next_page: page, updated_at: now() }).where("id", "=", runId).execute();
-    listing = await nextListing;
+    await previous?.done;
+  } catch (error) {
+    // Let writes still in flight settle before the job is retried (they hold the items' rows).
+    await Promise.allSettled([previous?.writes, previous?.done]);
+    throw error;
   }
   const at = now();
   await db.updateTable("initial_sync_runs").set({ state: "done", next_page: page + 1, finished_at: at, updated_at: at }).where("id", "=", runId).execute();
   sessions.delete(runId);
+}
+
+/** A page's end: the verdict rows of its products and its tallies; then its stock fan-out. */
+async function finishPage(
+  deps: InitialSyncDeps,
+  runId: string,
+  expanded: Awaited<ReturnType<typeof expandPage>>,
+  finished: Set<number>,
+  tally: { written: number; adjusted: number },
+  fanOut: string[],
+  now: () => number,
+): Promise<void> {
+  const { db } = deps;
+  // A product is finished when all its variations are; the top row carries its verdict.
+  for (const { product, targets: ts } of expanded) {
+    if (finished.has(product.id)) continue;
+    if (ts.length > 0 && ts.every((t) => t.item.id === product.id)) continue; // a simple product: its own row is the verdict
+    const rows = await db
+      .selectFrom("initial_sync_items")
+      .select(["outcome", "reason"])
+      .where("run_id", "=", runId)
+      .where("woo_id", "in", [0, ...ts.map((t) => t.item.id)])
+      .execute();
+    const bad = rows.find((r) => r.outcome === "error") ?? rows.find((r) => r.outcome === "skipped");
+    const notSent = ts.length === 0 && product.type !== "variable";
+    await db
+      .updateTable("initial_sync_items")
+      .set({
+        outcome: notSent ? "skipped" : bad ? bad.outcome : "done",
+        reason: notSent ? `${product.type} products hold no stock of their own and are not sent to Rackbeat` : bad ? `a variation: ${bad.reason ?? ""}` : null,
+        at: now(),
+      })
+      .where("run_id", "=", runId)
+      .where("woo_id", "=", product.id)
+      .execute();
+  }
+  await db
+    .updateTable("initial_sync_runs")
+    .set((eb) => ({ rackbeat_products: eb("rackbeat_products", "+", tally.written), stock_adjustments: eb("stock_adjustments", "+", tally.adjusted), updated_at: now() }))
+    .where("id", "=", runId)
+    .execute();
+  if (fanOut.length > 0 && deps.fanOutStock) {
+    await deps.fanOutStock(fanOut).catch((error: unknown) => deps.log.warn({ err: errorMessage(error) }, "initial sync: stock fan-out failed; the stock pass will catch up"));
+  }
+}
+
+/** At most `max` of the given tasks at once, started in the order they were handed in. */
+function limiter(max: number): <T>(task: () => Promise<T>) => Promise<T> {
+  let active = 0;
+  const waiting: (() => void)[] = [];
+  return async (task) => {
+    if (active >= max) await new Promise<void>((resolve) => waiting.push(resolve));
+    else active++;
+    try {
+      return await task();
+    } finally {
+      const next = waiting.shift();
+      if (next) next();
+      else active--;
+    }
+  };
 }
 
 async function syncOne(
