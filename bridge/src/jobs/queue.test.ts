@@ -1,11 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { tempDir } from "../../../test/helpers/temp-dir.js";
+import { type FreshStore, storeKinds } from "../../../test/postgres/test-databases.js";
 import { Activity } from "../activity/activity.js";
 import { RateLimited, Skip, UpstreamRejected, UpstreamUnavailable } from "../lib/errors.js";
-import { type Store, openStore } from "../store/store.js";
+import type { Store } from "../store/store.js";
 import { JobQueue } from "./queue.js";
 
-let dir: ReturnType<typeof tempDir>;
+let fresh: FreshStore;
 let store: Store;
 let clock: number;
 const now = () => clock;
@@ -25,18 +25,19 @@ function queueOn(s: Store, options: Partial<ConstructorParameters<typeof JobQueu
   };
 }
 
+// Every test runs on both engines, each on a fresh store (a temp SQLite file, a new PostgreSQL database).
+describe.each(storeKinds)("JobQueue on $name", (kind) => {
 beforeEach(async () => {
-  dir = tempDir("rbc-queue-");
+  fresh = await kind.create();
   clock = 1_700_000_000_000;
-  store = await openStore({ dataDir: dir.path });
+  store = await fresh.open();
 });
 
 afterEach(async () => {
   await store.close();
-  dir.cleanup();
+  await fresh.cleanup();
 });
 
-describe("JobQueue", () => {
   it("yields one job for the same idempotency key", async () => {
     const { queue } = queueOn(store);
     const first = await queue.enqueue({ kind: "k", idempotencyKey: "same", payload: { n: 1 } });
@@ -52,7 +53,7 @@ describe("JobQueue", () => {
     const { queue } = queueOn(store);
     await queue.enqueue({ kind: "k", idempotencyKey: "a", payload: { order: 7 } });
     await store.close();
-    store = await openStore({ dataDir: dir.path });
+    store = await fresh.open();
     const claimed = await queueOn(store).queue.claim("w", 10);
     expect(claimed.map((j) => j.payload)).toEqual([{ order: 7 }]);
   });

@@ -4,6 +4,7 @@ import { type BackoffPolicy, backoffDelayMs } from "../lib/backoff.js";
 import { RateLimited, Skip, errorMessage, isRetryable } from "../lib/errors.js";
 import type { Database, JobState, JobsTable } from "../store/schema.js";
 import type { Store } from "../store/store.js";
+import { PostgresJobStatements } from "./postgres-statements.js";
 import { SqliteJobStatements } from "./sqlite-statements.js";
 
 export interface Job<P = unknown> {
@@ -70,19 +71,24 @@ export class JobQueue {
   private readonly random: () => number;
   private readonly listeners = new Set<() => void>();
 
-  private readonly fast: SqliteJobStatements | undefined;
+  /** The hot statements for the store's engine (SKIP LOCKED claims on PostgreSQL); none: the Kysely path. */
+  private readonly fast: SqliteJobStatements | PostgresJobStatements | undefined;
 
   private readonly db: Kysely<Database>;
 
   constructor(
-    store: Pick<Store, "db" | "sqlite">,
+    store: Pick<Store, "db" | "sqlite" | "pg">,
     private readonly activity: Activity,
     private readonly options: QueueOptions,
   ) {
     this.db = store.db;
     this.now = options.now ?? Date.now;
     this.random = options.random ?? Math.random;
-    this.fast = store.sqlite ? new SqliteJobStatements(store.db, store.sqlite) : undefined;
+    this.fast = store.sqlite
+      ? new SqliteJobStatements(store.db, store.sqlite)
+      : store.pg
+        ? new PostgresJobStatements(store.pg)
+        : undefined;
   }
 
   /** Called after every enqueue, so in-process runners wake at once instead of polling. */

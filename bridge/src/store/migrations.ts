@@ -290,6 +290,43 @@ export function migrationsFor(dialect: Dialect): Record<string, Migration> {
           .execute();
       },
     },
+    // Scale-out (issue 11): on PostgreSQL, `real` is a 4-byte float (about 7 digits), where SQLite's
+    // REAL is 8 bytes: widen the stock quantities so both engines keep the same figures. Leases for
+    // work that must not run twice at once, and the shared Rackbeat rate gate's slots.
+    "0005_scale_out": {
+      async up(db: Kysely<unknown>) {
+        if (dialect === "postgres") {
+          for (const [table, column] of [
+            ["stock_items", "stock_quantity"],
+            ["stock_items", "in_order_quantity"],
+            ["stock_items", "available_quantity"],
+            ["stock_reservations", "quantity"],
+          ] as const) {
+            await sql`ALTER TABLE ${sql.table(table)} ALTER COLUMN ${sql.ref(column)} TYPE double precision`.execute(db);
+          }
+        }
+        await db.schema
+          .createTable("leases")
+          .addColumn("name", "text", (c) => c.primaryKey())
+          .addColumn("owner", "text", (c) => c.notNull())
+          .addColumn("lease_until", time, (c) => c.notNull())
+          .execute();
+        await id(db.schema.createTable("rate_gate_slots"))
+          .addColumn("gate", "text", (c) => c.notNull())
+          .addColumn("owner", "text", (c) => c.notNull())
+          // While in flight: when the slot is given up if its holder never releases it (a killed
+          // process). Once released: when it leaves the window.
+          .addColumn("free_at", time, (c) => c.notNull())
+          .addColumn("released", "integer", (c) => c.notNull().defaultTo(0))
+          .execute();
+        await db.schema.createIndex("rate_gate_slots_gate").on("rate_gate_slots").columns(["gate", "free_at"]).execute();
+        await db.schema
+          .createTable("rate_gate_pauses")
+          .addColumn("gate", "text", (c) => c.primaryKey())
+          .addColumn("paused_until", time, (c) => c.notNull())
+          .execute();
+      },
+    },
   };
 }
 

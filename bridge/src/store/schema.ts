@@ -21,6 +21,9 @@ export interface Database {
   order_links: OrderLinksTable;
   order_customer_links: OrderCustomerLinksTable;
   order_number_range: OrderNumberRangeTable;
+  leases: LeasesTable;
+  rate_gate_slots: RateGateSlotsTable;
+  rate_gate_pauses: RateGatePausesTable;
 }
 
 export type JobState = "waiting" | "running" | "done" | "parked" | "skipped";
@@ -287,4 +290,26 @@ export interface OrderNumberRangeTable {
   range_to: number;
   next_number: number;
   updated_at: number;
+}
+
+/** A named lease on work that must not run twice at once (store/leases.ts). */
+export interface LeasesTable {
+  name: string;
+  owner: string;
+  lease_until: number;
+}
+
+/** The shared Rackbeat rate gate's counted slots (rackbeat/pg-rate-gate.ts); one row per request. */
+export interface RateGateSlotsTable {
+  id: Generated<number>;
+  /** sha256 of the token, never the token itself. */
+  gate: string;
+  owner: string;
+  free_at: number;
+  released: number;
+}
+
+export interface RateGatePausesTable {
+  gate: string;
+  paused_until: number;
 }

@@ -1,7 +1,8 @@
 import { mkdirSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import SQLite from "better-sqlite3";
-import { Kysely, SqliteDialect, sql } from "kysely";
+import { Kysely, PostgresDialect, SqliteDialect, sql } from "kysely";
+import pg from "pg";
 import { type Dialect, migrateToLatest } from "./migrations.js";
 import type { Database } from "./schema.js";
 import { SecretBox } from "./secrets.js";
@@ -19,25 +20,27 @@ export interface Store {
   readonly location: string;
   /** The SQLite connection under `db` (SQLite stores only), for prepared hot-path statements. */
   readonly sqlite?: SQLite.Database;
+  /** The connection pool under `db` (PostgreSQL stores only), for the queue's hot statements and advisory locks. */
+  readonly pg?: pg.Pool;
   ping(): Promise<void>;
   close(): Promise<void>;
 }
 
 export interface OpenStoreOptions {
   dataDir: string;
-  /** `sqlite:<path>` or empty for `<dataDir>/bridge.sqlite`. PostgreSQL URLs come with the scale-out work. */
+  /** `sqlite:<path>`, `postgres://…`, or empty for `<dataDir>/bridge.sqlite`. */
   databaseUrl?: string | undefined;
   secretKey?: string | undefined;
   /** SQLite `synchronous` pragma: NORMAL survives a killed process; FULL also an OS crash, slower. */
   synchronous?: "NORMAL" | "FULL";
   migrate?: boolean;
+  /** PostgreSQL connections per process. Default 10 (workers, HTTP routes and leases share them). */
+  poolSize?: number;
 }
 
 export async function openStore(options: OpenStoreOptions): Promise<Store> {
   const url = options.databaseUrl?.trim() ?? "";
-  if (url.startsWith("postgres")) {
-    throw new Error("DATABASE_URL names PostgreSQL, which this build does not support yet; leave it empty for SQLite");
-  }
+  if (url.startsWith("postgres")) return openPostgresStore(url, options);
   const file = url.startsWith("sqlite:") ? resolve(url.slice("sqlite:".length)) : resolve(options.dataDir, "bridge.sqlite");
   mkdirSync(dirname(file), { recursive: true });
   const secrets = SecretBox.load({
@@ -98,4 +101,57 @@ function cachingStatements(connection: SQLite.Database): { prepare(sql: string):
       connection.close();
     },
   };
+}
+
+/** PostgreSQL type ids whose text form the bridge reads as JS numbers. */
+const INT8 = 20;
+const NUMERIC = 1700;
+
+/**
+ * A PostgreSQL store. The schema is the same as SQLite's (same migrations); 64-bit columns (times in
+ * ms, ids) and numeric results (count(*), sums) come back as JS numbers, as they do from SQLite —
+ * every value the bridge keeps is far below 2^53. The secret key comes from SECRET_KEY or, like the
+ * SQLite store, from `<dataDir>/secret.key`: the same key opens secrets copied from SQLite.
+ */
+export async function openPostgresStore(url: string, options: OpenStoreOptions): Promise<Store> {
+  const secrets = SecretBox.load({ base64Key: options.secretKey, keyFile: join(resolve(options.dataDir), "secret.key") });
+  const types = {
+    getTypeParser(id: number, format?: "text" | "binary") {
+      if (id === INT8 || id === NUMERIC) return (value: string) => (value === null ? null : Number(value));
+      return format === undefined ? pg.types.getTypeParser(id) : pg.types.getTypeParser(id, format);
+    },
+  } as pg.CustomTypesConfig;
+  const pool = new pg.Pool({ connectionString: url, max: options.poolSize ?? 10, types });
+  // An idle connection that the server dropped must not crash the process; the next query reconnects.
+  pool.on("error", () => undefined);
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  try {
+    if (options.migrate !== false) await migrateToLatest(db as Kysely<unknown>, "postgres");
+  } catch (error) {
+    await db.destroy();
+    throw error;
+  }
+  return {
+    db,
+    dialect: "postgres",
+    secrets,
+    location: describePostgresUrl(url),
+    pg: pool,
+    async ping() {
+      await sql`select 1`.execute(db);
+    },
+    async close() {
+      await db.destroy();
+    },
+  };
+}
+
+/** `postgres://host:port/database` without the user's password, for logs and health output. */
+export function describePostgresUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    return `postgres://${u.hostname}${u.port ? `:${u.port}` : ""}${u.pathname}`;
+  } catch {
+    return "postgres";
+  }
 }
