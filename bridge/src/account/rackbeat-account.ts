@@ -92,6 +92,8 @@ export const rackbeatAccountFeature: Feature = {
     router.post(
       "/v1/account/test",
       route(async (_req, res) => {
+        // Refused before testing, so a refused request leaves the stored test result alone.
+        if ((await ctx.account.get(RACKBEAT_TOKEN_KEY)) === undefined) throw new HttpError(409, "token_missing", new RackbeatTokenMissing().message);
         const info = await testRackbeatToken(ctx);
         if (!info.valid && info.reason?.startsWith("No Rackbeat API token")) {
           throw new HttpError(409, "token_missing", info.reason);

@@ -2,6 +2,8 @@ import express, { type NextFunction, type Request, type Response, Router } from 
 import type { BridgeContext, Feature } from "../context.js";
 import { requireSignature } from "./auth.js";
 import { readBody } from "./body.js";
+import { RackbeatTokenMissing } from "../account/rackbeat-account.js";
+import { BridgeError, RateLimited, UpstreamAuthFailed, UpstreamTimeout } from "../lib/errors.js";
 import { HttpError, sendError } from "./errors.js";
 import { healthRoutes } from "./routes/health.js";
 import { type WooKeyCheck, disconnectRoute, pairingRoutes } from "./routes/pairing.js";
@@ -61,8 +63,32 @@ export function createApp(ctx: BridgeContext, options: AppOptions): express.Expr
       sendError(res, error);
       return;
     }
+    const mapped = upstreamHttpError(error);
+    if (mapped) {
+      ctx.log.warn({ err: (error as Error).message, path: req.path }, "route stopped by an upstream error");
+      sendError(res, mapped);
+      return;
+    }
     ctx.log.error({ err: (error as Error)?.message, path: req.path }, "unhandled error in route");
     sendError(res, new HttpError(500, "internal_error", "The bridge failed to handle this request; see its log."));
   });
   return app;
+}
+
+/**
+ * A route that reaches Rackbeat or WooCommerce may stop on their errors: no token → 409, the far side
+ * down, slow or refusing → 502/503/504 naming it (never the far side's message, which may carry a URL
+ * with OAuth parameters). Anything else stays a 500.
+ */
+function upstreamHttpError(error: unknown): HttpError | undefined {
+  if (error instanceof RackbeatTokenMissing) return new HttpError(409, "token_missing", error.message);
+  if (!(error instanceof BridgeError)) return undefined;
+  const what = `${error.name} while the bridge talked to Rackbeat or WooCommerce`;
+  if (error instanceof RateLimited) {
+    const seconds = Math.max(1, Math.ceil((error.retryAfterMs ?? 60_000) / 1000));
+    return new HttpError(503, "upstream_rate_limited", `${what}; try again in ${seconds} s.`, undefined, { "Retry-After": String(seconds) });
+  }
+  if (error instanceof UpstreamTimeout) return new HttpError(504, "upstream_timeout", `${what}; try again later.`);
+  if (error instanceof UpstreamAuthFailed) return new HttpError(502, "upstream_auth_failed", `${what}: the stored credentials were refused.`);
+  return new HttpError(502, "upstream_error", `${what}; try again later.`);
 }
