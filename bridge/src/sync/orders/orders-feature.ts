@@ -162,6 +162,16 @@ export const ordersFeature: Feature = {
   tasks(ctx) {
     return [
       {
+        // Remembered customer matches hold the e-mail address (match key): forgotten after the
+        // retention period without use; the next order from that customer is matched again.
+        name: "orders-retention",
+        everyMs: 3600 * 1000,
+        run: async () => {
+          const before = ctx.now() - ctx.config.RETENTION_DAYS * 24 * 3600 * 1000;
+          await ctx.store.db.deleteFrom("order_customer_links").where("updated_at", "<", before).execute();
+        },
+      },
+      {
         name: "orders-status-write-back",
         everyMs: STATUS_POLL_EVERY_MS,
         run: async () => {
