@@ -16,7 +16,9 @@ import { AccountSettings } from "./shops/account.js";
 import { PairingCodes } from "./shops/pairing.js";
 import { Shops } from "./shops/shops.js";
 import { checkWooKeysOverRest } from "./shops/woo-key-check.js";
+import { withLease } from "./store/leases.js";
 import { openStore } from "./store/store.js";
+import { useDatabaseRateGates } from "./rackbeat/postgres-rate-gate.js";
 import { BRIDGE_VERSION } from "./version.js";
 import { defaultShopSettings } from "./settings/shop-settings.js";
 import { rackbeatAccountFeature } from "./account/rackbeat-account.js";
@@ -50,6 +52,9 @@ export async function startBridge(options: StartOptions = {}): Promise<RunningBr
   const log = options.logger ?? createLogger({ level: config.LOG_LEVEL });
   const now = options.now ?? Date.now;
   const store = await openStore({ dataDir: config.DATA_DIR, databaseUrl: config.DATABASE_URL, secretKey: config.SECRET_KEY });
+  // On PostgreSQL several bridge processes may share the store: Rackbeat's limit per token is then
+  // counted in the database, so together they never exceed it.
+  const stopDatabaseRateGates = store.pg ? useDatabaseRateGates(store.pg) : undefined;
   const activity = new Activity(store.db, now);
   const queue = new JobQueue(store, activity, {
     maxAttempts: config.JOB_MAX_ATTEMPTS,
@@ -108,7 +113,10 @@ export async function startBridge(options: StartOptions = {}): Promise<RunningBr
     if (busy.has(name)) return;
     busy.add(name);
     try {
-      await task.run();
+      // One process at a time runs a task, whichever bridge process gets its lease (reconcilers,
+      // stock poll/sweep, retention); the others skip this round.
+      const outcome = await withLease(store, `task:${name}`, () => task.run());
+      if (!outcome.ran) log.debug({ task: name }, "periodic task skipped: another bridge process is running it");
     } catch (error) {
       log.error({ task: name, err: errorMessage(error) }, "periodic task failed");
     } finally {
@@ -142,6 +150,7 @@ export async function startBridge(options: StartOptions = {}): Promise<RunningBr
         server.closeAllConnections();
       });
       await runner.stop();
+      stopDatabaseRateGates?.();
       await store.close();
     },
   };

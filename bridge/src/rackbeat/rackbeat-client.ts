@@ -53,7 +53,8 @@ import {
   type RackbeatSelf,
   type RackbeatWebhook,
 } from "./rackbeat-schemas.js";
-import { sharedRateGateFor, type RateGate, type SlidingWindowRateGateOptions } from "./rate-gate.js";
+import { rateGateFor } from "./postgres-rate-gate.js";
+import type { RateGate, SlidingWindowRateGateOptions } from "./rate-gate.js";
 
 export const RACKBEAT_PRODUCTION_URL = "https://app.rackbeat.com/api";
 
@@ -253,7 +254,7 @@ export class RackbeatClient {
   private readonly pageSize: number;
 
   constructor(options: RackbeatClientOptions) {
-    const gate = options.rateGate ?? sharedRateGateFor(options.token, options.rateLimit);
+    const gate = options.rateGate ?? rateGateFor(options.token, options.rateLimit);
     this.http = new RackbeatHttp({
       baseUrl: options.baseUrl ?? RACKBEAT_PRODUCTION_URL,
       token: options.token,
