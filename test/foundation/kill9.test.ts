@@ -4,8 +4,7 @@ import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { Activity } from "../../bridge/src/activity/activity.js";
 import { JobQueue } from "../../bridge/src/jobs/queue.js";
-import { openStore } from "../../bridge/src/store/store.js";
-import { tempDir } from "../helpers/temp-dir.js";
+import { storeKinds } from "../postgres/test-databases.js";
 
 const children: ChildProcess[] = [];
 afterEach(() => {
@@ -33,16 +32,17 @@ const waitFor = async (check: () => boolean | Promise<boolean>, ms = 20_000) => 
   }
 };
 
-describe("kill -9 of a worker process", () => {
+describe.each(storeKinds)("kill -9 of a worker process on $name", (kind) => {
   it("loses no job, re-runs the interrupted ones after their lease, and completes each exactly once", async () => {
-    const dir = tempDir("rbc-kill9-");
-    const journal = join(dir.path, "journal.txt");
-    const store = await openStore({ dataDir: dir.path });
+    const fresh = await kind.create();
+    const journal = join(fresh.dataDir, "journal.txt");
+    const store = await fresh.open();
+    const env = { ...fresh.env, DATABASE_URL: fresh.databaseUrl ?? "" };
     const queue = new JobQueue(store, new Activity(store.db), { maxAttempts: 5, backoff: { baseMs: 10, maxMs: 50 }, leaseMs: 1000 });
     const total = 40;
     for (let i = 0; i < total; i += 1) await queue.enqueue({ kind: "crash-test", idempotencyKey: `job-${i}`, payload: i });
 
-    const first = await startWorker({ DATA_DIR: dir.path, JOURNAL: journal, HOLD_MS: "150", LEASE_MS: "1000" });
+    const first = await startWorker({ ...env, JOURNAL: journal, HOLD_MS: "150", LEASE_MS: "1000" });
     // Kill it while jobs are in flight: some started, not finished.
     await waitFor(() => existsSync(journal) && readFileSync(journal, "utf8").split("\n").filter((l) => l.startsWith("done")).length >= 4);
     first.kill("SIGKILL");
@@ -54,7 +54,7 @@ describe("kill -9 of a worker process", () => {
     expect(interrupted.length).toBeGreaterThan(0);
     expect((await queue.stats()).running).toBeGreaterThan(0);
 
-    await startWorker({ DATA_DIR: dir.path, JOURNAL: journal, HOLD_MS: "0", LEASE_MS: "1000" });
+    await startWorker({ ...env, JOURNAL: journal, HOLD_MS: "0", LEASE_MS: "1000" });
     await waitFor(async () => (await queue.list({ state: "done", limit: 1000 })).length === total);
 
     const done = lines().filter((l) => l.startsWith("done")).map((l) => l.slice(5));
@@ -66,6 +66,6 @@ describe("kill -9 of a worker process", () => {
     expect(jobs.every((j) => j.state === "done")).toBe(true);
     for (const id of interrupted) expect(jobs.find((j) => String(j.payload) === id)?.attempts).toBe(2);
     await store.close();
-    dir.cleanup();
+    await fresh.cleanup();
   }, 60_000);
 });

@@ -4,7 +4,7 @@ import type { WooKeyCheck } from "../../bridge/src/http/routes/pairing.js";
 import { signedHeaders } from "../../bridge/src/http/signing.js";
 import { type RunningBridge, startBridge } from "../../bridge/src/main.js";
 import { createLogger } from "../../bridge/src/observability/logger.js";
-import { tempDir } from "./temp-dir.js";
+import { type StoreKind, defaultStoreKind } from "../postgres/test-databases.js";
 
 export interface TestBridge extends RunningBridge {
   dataDir: string;
@@ -19,9 +19,20 @@ export interface TestBridge extends RunningBridge {
 }
 
 export async function startTestBridge(
-  options: { env?: Record<string, string>; features?: Feature[]; checkWooKeys?: WooKeyCheck; runWorkers?: boolean; dataDir?: string } = {},
+  options: {
+    env?: Record<string, string>;
+    features?: Feature[];
+    checkWooKeys?: WooKeyCheck;
+    runWorkers?: boolean;
+    dataDir?: string;
+    /** The engine, on a fresh store (default SQLite; RBC_TEST_STORE=postgres makes it PostgreSQL). */
+    store?: StoreKind;
+  } = {},
 ): Promise<TestBridge> {
-  const dir = options.dataDir ? { path: options.dataDir, cleanup: () => undefined } : tempDir("rbc-bridge-");
+  const fresh = options.dataDir ? undefined : await (options.store ?? defaultStoreKind).create();
+  const dir = fresh
+    ? { path: fresh.dataDir, env: fresh.env, cleanup: () => fresh.cleanup() }
+    : { path: options.dataDir!, env: {}, cleanup: async () => undefined };
   const chunks: string[] = [];
   const destination = new Writable({
     write(chunk: Buffer, _enc, cb) {
@@ -31,7 +42,7 @@ export async function startTestBridge(
   });
   const logger = createLogger({ level: "debug", destination });
   const bridge = await startBridge({
-    env: { DATA_DIR: dir.path, PORT: "0", LOG_LEVEL: "debug", ...options.env },
+    env: { ...dir.env, DATA_DIR: dir.path, PORT: "0", LOG_LEVEL: "debug", ...options.env },
     logger,
     features: options.features ?? [],
     checkWooKeys: options.checkWooKeys ?? (async () => ({ ok: true })),
@@ -77,7 +88,7 @@ export async function startTestBridge(
     },
     async close() {
       await bridge.close();
-      dir.cleanup();
+      await dir.cleanup();
     },
   };
 }
