@@ -1,10 +1,11 @@
 // `npm test`: installs what the tests need when it is missing (npm dependencies; PHP, MariaDB and
-// Chromium from Debian's packages), type-checks, then runs every test project in one vitest run and
-// prints a closing "N passed, N failed" line.
+// Chromium from Debian's packages; a PostgreSQL server on 127.0.0.1:5432, started or installed),
+// type-checks, then runs every test project in one vitest run and prints a closing "N passed, N
+// failed" line.
 import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { spawnSync } from "node:child_process";
-import { ensureDebianPackages, ensureNodeModules, root, run, say } from "./lib/setup.mjs";
+import { ensureDebianPackages, ensureNodeModules, ensurePostgres, root, run, say } from "./lib/setup.mjs";
 
 const started = Date.now();
 ensureNodeModules();
@@ -15,6 +16,8 @@ if (existsSync(join(root, "test", "wordpress", "packages.txt"))) {
     .filter(Boolean);
   ensureDebianPackages(packages, "the WordPress plugin tests");
 }
+// The store tests run on PostgreSQL too: start (or install) a local server where none answers.
+ensurePostgres();
 mkdirSync(join(root, ".tmp"), { recursive: true });
 let uiPassed = 0;
 let uiFailed = 0;

@@ -72,3 +72,54 @@ export function ensureDebianPackages(packages, why) {
   run("apt-get", ["update", "-qq"], { env });
   run("apt-get", ["install", "-y", "-q", "--no-install-recommends", ...missing], { env });
 }
+
+function portOpen(host, port, timeoutMs = 1000) {
+  // A synchronous probe (this file has no dependencies and runs before node_modules exists).
+  const probe = `const s=require("node:net").connect(${port},${JSON.stringify(host)});s.setTimeout(${timeoutMs});` +
+    `s.on("connect",()=>process.exit(0));s.on("error",()=>process.exit(1));s.on("timeout",()=>process.exit(1));`;
+  return spawnSync(process.execPath, ["-e", probe]).status === 0;
+}
+
+/**
+ * The tests run the store on PostgreSQL as well as SQLite: makes sure a server answers on
+ * 127.0.0.1:5432 (or TEST_POSTGRES_URL's host). When none does: starts the installed Debian cluster
+ * (pg_ctlcluster), or, as root, installs the `postgresql` package with apt-get, lets the local
+ * `postgres` user in without a password over 127.0.0.1 (trust, for this test server only) and starts
+ * it; not root: stops with the command to run.
+ */
+export function ensurePostgres() {
+  const url = new URL(process.env.TEST_POSTGRES_URL ?? "postgres://postgres@127.0.0.1:5432/postgres");
+  const host = url.hostname || "127.0.0.1";
+  const port = Number(url.port || 5432);
+  if (portOpen(host, port)) return;
+  if (process.env.TEST_POSTGRES_URL) {
+    console.error(`[setup] PostgreSQL does not answer at ${host}:${port} (TEST_POSTGRES_URL); start it, then run npm test again.`);
+    process.exit(1);
+  }
+  const hasCluster = () => existsSync("/usr/bin/pg_ctlcluster") && existsSync("/etc/postgresql") && readdirSync("/etc/postgresql").length > 0;
+  if (!hasCluster()) {
+    if (!isRoot) {
+      console.error("[setup] the tests need PostgreSQL on 127.0.0.1:5432. Run as root:\n\n    apt-get update && apt-get install -y postgresql\n");
+      process.exit(1);
+    }
+    say("installing PostgreSQL for the store tests (apt-get install postgresql)…");
+    const env = { ...process.env, DEBIAN_FRONTEND: "noninteractive" };
+    run("apt-get", ["update", "-qq"], { env });
+    run("apt-get", ["install", "-y", "-q", "--no-install-recommends", "postgresql"], { env });
+    const version = readdirSync("/etc/postgresql")[0];
+    const hba = `/etc/postgresql/${version}/main/pg_hba.conf`;
+    writeFileSync(hba, `# added by npm test: the test server trusts local TCP connections\nhost all all 127.0.0.1/32 trust\nhost all all ::1/128 trust\n${readFileSync(hba, "utf8")}`);
+  }
+  const version = readdirSync("/etc/postgresql")[0];
+  say(`starting PostgreSQL ${version} (pg_ctlcluster ${version} main start)…`);
+  if (!isRoot) {
+    console.error(`[setup] PostgreSQL is installed but not running. Run as root:\n\n    pg_ctlcluster --skip-systemctl-redirect ${version} main start\n`);
+    process.exit(1);
+  }
+  run("pg_ctlcluster", ["--skip-systemctl-redirect", version, "main", "start"]);
+  for (let i = 0; i < 50 && !portOpen(host, port); i += 1) spawnSync("sleep", ["0.2"]);
+  if (!portOpen(host, port)) {
+    console.error(`[setup] PostgreSQL did not come up on ${host}:${port}; see /var/log/postgresql/.`);
+    process.exit(1);
+  }
+}
