@@ -242,6 +242,16 @@ export async function runInitialSync(deps: InitialSyncDeps, runId: string): Prom
             .execute()
         ).map((r) => Number(r.woo_id)),
       );
+      // Who holds each SKU of this page (the first claim of the run), read once for the page
+      // instead of once per item: claims are fixed when made, so the answer cannot change later.
+      const holders = new Map<string, number>();
+      const pageSkus = [...new Set(targets.map((t) => t.item.sku).filter((sku) => sku.trim() !== ""))];
+      if (pageSkus.length > 0) {
+        const rows = await sql<{ sku: string; woo_id: number }>`
+          SELECT sku, woo_id FROM initial_sync_items
+          WHERE run_id = ${runId} AND sku IN (${sql.join(pageSkus)}) ORDER BY rowid`.execute(db);
+        for (const row of rows.rows) if (!holders.has(row.sku)) holders.set(row.sku, Number(row.woo_id));
+      }
       // An item the previous page is still writing (the catalogue shifted between pages) is its.
       const todo = targets.filter((t) => !finished.has(t.item.id) && !previous?.ids.has(t.item.id));
       const thisPage = page;
@@ -254,7 +264,7 @@ export async function runInitialSync(deps: InitialSyncDeps, runId: string): Prom
           todo.map((t) =>
             limit(async () => {
               if (failure) throw failure.error;
-              const outcome = await syncOne(deps, options, runId, t, existing, reason, now, tally);
+              const outcome = await syncOne(deps, options, runId, t, existing, reason, now, tally, holders);
               if (outcome?.adjusted) fanOut.push(outcome.number);
             }),
           ),
@@ -358,6 +368,7 @@ async function syncOne(
   reason: string,
   now: () => number,
   tally: { written: number; adjusted: number },
+  holders: Map<string, number>,
 ): Promise<{ number: string; adjusted: boolean } | undefined> {
   const { db } = deps;
   const finish = (outcome: "done" | "skipped" | "error", why: string | null) =>
@@ -366,9 +377,7 @@ async function syncOne(
     // The first item of the run to claim a SKU wins it; later ones are duplicates.
     let others = 0;
     if (t.item.sku.trim() !== "") {
-      const holder = await sql<{ woo_id: number }>`
-        SELECT woo_id FROM initial_sync_items WHERE run_id = ${runId} AND sku = ${t.item.sku} ORDER BY rowid LIMIT 1`.execute(db);
-      const first = holder.rows[0] ? Number(holder.rows[0].woo_id) : t.item.id;
+      const first = holders.get(t.item.sku) ?? t.item.id;
       if (first !== t.item.id) throw new SkuInvalid(t.item.sku, [{ ...duplicateProblem(t.item.sku, 2), message: `the SKU ${JSON.stringify(t.item.sku)} is also used by WooCommerce product #${first}, which was sent` }], t.item.id);
       others = 0;
     }
