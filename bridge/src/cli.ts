@@ -4,14 +4,18 @@ import { Activity } from "./activity/activity.js";
 import { JobQueue } from "./jobs/queue.js";
 import { startBridge } from "./main.js";
 import { PairingCodes } from "./shops/pairing.js";
-import { openStore } from "./store/store.js";
+import { copyStore } from "./store/copy.js";
+import { describePostgresUrl, openStore } from "./store/store.js";
 import { BRIDGE_VERSION } from "./version.js";
 
 const HELP = `rackbeat-bridge ${BRIDGE_VERSION} — the bridge between WooCommerce shops and Rackbeat
 
 Usage:
   rackbeat-bridge start                 run the bridge (HTTP API, workers, schedules)
-  rackbeat-bridge migrate               create or upgrade the store's tables, then exit
+  rackbeat-bridge migrate               create or upgrade the store's tables (SQLite or PostgreSQL), then exit
+  rackbeat-bridge copy-store --to URL   copy every row of this store (DATABASE_URL, or the SQLite file in
+                                        DATA_DIR) into the empty store at URL (e.g. postgres://…), secrets
+                                        still sealed with the same key; stop the bridge first
   rackbeat-bridge pair [--name NAME]    print a one-time pairing code for a shop (valid 30 minutes)
   rackbeat-bridge jobs list [--state waiting|running|parked|done|skipped] [--shop ID] [--limit N]
   rackbeat-bridge jobs retry <id>       put a parked or skipped job back in line
@@ -33,6 +37,7 @@ async function main(argv: string[]): Promise<number> {
       state: { type: "string" },
       shop: { type: "string" },
       limit: { type: "string" },
+      to: { type: "string" },
     },
   });
   const [command, sub, arg] = positionals;
@@ -67,8 +72,27 @@ async function main(argv: string[]): Promise<number> {
   const store = await openStore({ dataDir: config.DATA_DIR, databaseUrl: config.DATABASE_URL, secretKey: config.SECRET_KEY });
   try {
     if (command === "migrate") {
-      console.log(`store is up to date (${store.location})`);
+      console.log(`store is up to date (${store.dialect}: ${store.location})`);
       return 0;
+    }
+    if (command === "copy-store") {
+      const to = values.to?.trim();
+      if (!to || !/^(sqlite:|postgres(ql)?:\/\/)/.test(to)) {
+        console.error("copy-store needs --to sqlite:<file> or --to postgres://user@host:port/database");
+        return 2;
+      }
+      const target = await openStore({ dataDir: config.DATA_DIR, databaseUrl: to, secretKey: config.SECRET_KEY });
+      try {
+        const shown = to.startsWith("sqlite:") ? to : describePostgresUrl(to);
+        console.log(`copying ${store.dialect}: ${store.location} → ${target.dialect}: ${shown}`);
+        const report = await copyStore(store, target, (line) => console.log(`  ${line}`));
+        const rows = report.tables.reduce((sum, t) => sum + t.rows, 0);
+        console.log(`copied ${rows} rows in ${report.tables.length} tables; ${report.secretsChecked} sealed secrets open with the target's key`);
+        console.log(`now start the bridge with DATABASE_URL=${shown.startsWith("postgres") ? "<that URL>" : shown} and the same SECRET_KEY / DATA_DIR`);
+        return 0;
+      } finally {
+        await target.close();
+      }
     }
     if (command === "pair") {
       const { code, expiresAt } = await new PairingCodes(store.db).create(values.name);
