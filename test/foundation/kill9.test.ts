@@ -43,8 +43,15 @@ describe.each(storeKinds)("kill -9 of a worker process on $name", (kind) => {
     for (let i = 0; i < total; i += 1) await queue.enqueue({ kind: "crash-test", idempotencyKey: `job-${i}`, payload: i });
 
     const first = await startWorker({ ...env, JOURNAL: journal, HOLD_MS: "150", LEASE_MS: "1000" });
-    // Kill it while jobs are in flight: some started, not finished.
-    await waitFor(() => existsSync(journal) && readFileSync(journal, "utf8").split("\n").filter((l) => l.startsWith("done")).length >= 4);
+    // Kill it while jobs are in flight: some finished, and some started but not finished.
+    const inFlight = () => {
+      if (!existsSync(journal)) return false;
+      const entries = readFileSync(journal, "utf8").split("\n");
+      const done = new Set(entries.filter((l) => l.startsWith("done")).map((l) => l.slice(5)));
+      const running = entries.filter((l) => l.startsWith("start") && !done.has(l.slice(6)));
+      return done.size >= 4 && running.length > 0;
+    };
+    await waitFor(inFlight);
     first.kill("SIGKILL");
     await new Promise((r) => first.once("exit", r));
     const lines = () => readFileSync(journal, "utf8").split("\n").filter(Boolean);
