@@ -134,7 +134,7 @@ async function summarise(
     Number((await sql<{ n: number }>`SELECT count(*) AS n FROM preflight_items WHERE ${where} AND ${condition}`.execute(db)).rows[0]?.n ?? 0);
   const dupRows = await sql<{ skus: number; items: number }>`
     SELECT count(*) AS skus, coalesce(sum(n), 0) AS items FROM (
-      SELECT count(*) AS n FROM preflight_items WHERE ${where} AND sku <> '' GROUP BY sku HAVING count(*) > 1)`.execute(db);
+      SELECT count(*) AS n FROM preflight_items WHERE ${where} AND sku <> '' GROUP BY sku HAVING count(*) > 1) AS dups`.execute(db);
   const has = (rule: string) => sql`(',' || problems || ',') LIKE ${`%,${rule},%`}`;
   const total = await one(sql`1 = 1`);
   const skipped = await one(sql`(problems <> '' OR (sku <> '' AND sku IN (SELECT sku FROM preflight_items WHERE ${where} AND sku <> '' GROUP BY sku HAVING count(*) > 1)))`);
