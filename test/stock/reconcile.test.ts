@@ -61,6 +61,18 @@ describe("stock: reconciliation", () => {
     expect(kit.shopValue(shop, "A")).toBe(10);
     expect(kit.shopValue(shop, "C")).toBe(0);
 
+    // Fix on one row: only the chosen SKU is corrected; the other drift stays for a person to decide.
+    shop.woo.setStock(shop.ids.get("A")!, 40);
+    shop.woo.setStock(shop.ids.get("B")!, 2);
+    await kit.signed(shop, "GET", `/v1/shops/${shop.shopId}/reconcile/stock?refresh=1`);
+    const one = await kit.signed(shop, "POST", `/v1/shops/${shop.shopId}/reconcile/stock/fix`, { skus: ["B"] });
+    expect(one.status).toBe(200);
+    await kit.stock.fanout.idle();
+    expect(kit.shopValue(shop, "B")).toBe(6);
+    expect(kit.shopValue(shop, "A")).toBe(40);
+    const noSkus = await kit.signed(shop, "POST", `/v1/shops/${shop.shopId}/reconcile/stock/fix`, { skus: [] });
+    expect(noSkus.status).toBe(400);
+
     // Another shop's report is its own; shop 2 cannot read shop 1's.
     const other = kit.shops[1]!;
     const forbidden = await kit.bridge.signedFetch(other.shopId, other.shopSecret, "GET", `/v1/shops/${shop.shopId}/reconcile/stock`);

@@ -1,7 +1,7 @@
 /**
  * Reconciliation: orders in WooCommerce that are not in Rackbeat (Send / Send all), and stock drift
- * per SKU (Check now, Fix all). The bridge's fix route corrects every drifting SKU of the shop at
- * once (POST …/reconcile/stock/fix), so there is one Fix button for the whole list.
+ * per SKU (Check now, Fix on a row, Fix all). The bridge's fix route corrects the SKUs it is given
+ * (`{skus}`) or every drifting SKU of the shop (`{all: true}`).
  */
 import { Button } from '@wordpress/components';
 import { useState } from '@wordpress/element';
@@ -126,6 +126,15 @@ export function StockDrift() {
 	const [ latest, setLatest ] = useState( null );
 	const check = useAction( () => request( shopPath( 'reconcile/stock' ), { query: { refresh: 1 } } ) );
 	const fix = useAction( () => request( shopPath( 'reconcile/stock/fix' ), { method: 'POST', data: { all: true } } ) );
+	const fixOne = useAction( ( sku ) => request( shopPath( 'reconcile/stock/fix' ), { method: 'POST', data: { skus: [ sku ] } } ) );
+	const fixRow = async ( sku ) => {
+		check.reset();
+		fix.reset();
+		const answer = await fixOne.run( sku );
+		if ( answer ) {
+			setLatest( answer );
+		}
+	};
 	const run = async ( action, other ) => {
 		other.reset();
 		const answer = await action.run();
@@ -134,15 +143,20 @@ export function StockDrift() {
 		}
 	};
 	const { value: report, error: readError } = readAnswer( driftReport, latest || stored.data );
-	const busy = check.pending || fix.pending;
+	const busy = check.pending || fix.pending || fixOne.pending;
 	return (
 		<Section title={ __( 'Stock drift per SKU', 'rackbeat-connector' ) }>
 			{ stored.loading && ! stored.data && <Loading /> }
 			<ErrorNotice error={ stored.error || readError } what={ __( 'stock reconciliation', 'rackbeat-connector' ) } onRetry={ stored.reload } />
 			<ErrorNotice error={ check.error } />
-			<ErrorNotice error={ fix.error } />
-			{ fix.result && report && (
-				<SuccessNotice onRemove={ fix.reset }>
+			<ErrorNotice error={ fix.error || fixOne.error } />
+			{ ( fix.result || fixOne.result ) && report && (
+				<SuccessNotice
+					onRemove={ () => {
+						fix.reset();
+						fixOne.reset();
+					} }
+				>
 					{ report.drift.length === 0
 						? __( 'Stock corrected: the shop now shows Rackbeat\'s figures.', 'rackbeat-connector' )
 						: __( 'Corrections sent; some SKUs still differ. Check again in a moment.', 'rackbeat-connector' ) }
@@ -166,6 +180,7 @@ export function StockDrift() {
 								<th scope="col">{ __( 'In the shop', 'rackbeat-connector' ) }</th>
 								<th scope="col">{ __( 'Should be (from Rackbeat)', 'rackbeat-connector' ) }</th>
 								<th scope="col">{ __( 'Found', 'rackbeat-connector' ) }</th>
+								<th scope="col">{ __( 'Actions', 'rackbeat-connector' ) }</th>
 							</tr>
 						</thead>
 						<tbody>
@@ -177,6 +192,11 @@ export function StockDrift() {
 									<td>{ shopFigure( row ) }</td>
 									<td>{ row.rackbeat ?? '—' }</td>
 									<td>{ formatDateTime( row.foundAt ) }</td>
+									<td>
+										<Button variant="secondary" onClick={ () => fixRow( row.sku ) } disabled={ busy }>
+											{ sprintf( /* translators: %s: a SKU */ __( 'Fix %s', 'rackbeat-connector' ), row.sku ) }
+										</Button>
+									</td>
 								</tr>
 							) ) }
 						</tbody>

@@ -259,6 +259,35 @@ describe( 'Reconciliation: stock drift', () => {
 		expect( calls ).toEqual( [ 'GET refresh=null', 'GET refresh=1', 'POST {"all":true}' ] );
 	} );
 
+	it( 'fixes one SKU from its row', async () => {
+		const calls = [];
+		const report = ( fixedMug ) => ( {
+			shop_id: 's',
+			checked_at: Date.now(),
+			linked: 3,
+			in_step: 1,
+			drift: fixedMug ? 1 : 2,
+			fixed: fixedMug ? 1 : 0,
+			items: [
+				fixedMug ? driftItem( 'MUG', 'drift', 7, 999, { fixed_at: new Date().toISOString(), last_write: 7 } ) : driftItem( 'MUG', 'drift', 7, 999 ),
+				driftItem( 'CAP', 'drift', 3, 1 ),
+			],
+		} );
+		routeApi( {
+			'GET /bridge/shop/reconcile/stock': () => report( false ),
+			'POST /bridge/shop/reconcile/stock/fix': ( { data } ) => {
+				calls.push( JSON.stringify( data ) );
+				return report( true );
+			},
+		} );
+		render( <StockDrift /> );
+		await userEvent.click( await screen.findByRole( 'button', { name: 'Fix MUG' } ) );
+		const fixed = within( await screen.findByRole( 'table', { name: 'Fixed' } ) );
+		expect( fixed.getByText( 'MUG' ) ).toBeInTheDocument();
+		expect( screen.getByRole( 'button', { name: 'Fix CAP' } ) ).toBeInTheDocument();
+		expect( calls ).toEqual( [ '{"skus":["MUG"]}' ] );
+	} );
+
 	it( 'shows a product whose stock the shop does not manage, and the bridge\'s refusal to fix', async () => {
 		routeApi( {
 			'GET /bridge/shop/reconcile/stock': () => ( { shop_id: 's', items: [ driftItem( 'TEE', 'drift', 2, null ) ] } ),

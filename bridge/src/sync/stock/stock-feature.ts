@@ -13,7 +13,13 @@ import {
 } from "../../rackbeat-webhooks/index.js";
 import { type StockOptions, stockService } from "./stock-service.js";
 
-const fixBodySchema = z.strictObject({ all: z.boolean().optional() }).optional();
+/** `{}` or `{all: true}` fixes every drifting SKU; `{skus: [...]}` only those (Fix on one row). */
+const fixBodySchema = z
+  .strictObject({
+    all: z.boolean().optional(),
+    skus: z.array(z.string().trim().min(1).max(100)).min(1, "name at least one SKU").max(1000).optional(),
+  })
+  .optional();
 
 /**
  * Stock (issue 6): Rackbeat → every shop. Registers the Rackbeat webhook receiver, the
@@ -130,7 +136,8 @@ export function createStockFeature(options: StockOptions = {}): Feature {
           const shopId = String(req.params.shop);
           const parsed = fixBodySchema.safeParse(req.json);
           if (!parsed.success) throw badRequest(parsed.error);
-          const report = await stock.reconcile(shopId, "all");
+          const skus = parsed.data?.skus;
+          const report = await stock.reconcile(shopId, skus && !parsed.data?.all ? { skus } : "all");
           if (!report) throw new HttpError(409, "stock_sync_off", "Stock sync is off for this shop.");
           await stock.fanout.flushNow(shopId);
           res.json({ ...report, items: await driftItems(shopId) });

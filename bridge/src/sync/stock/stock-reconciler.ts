@@ -6,6 +6,12 @@ import type { StockFanout } from "./stock-fanout.js";
 import type { DriftRow, StockStore } from "./stock-store.js";
 import type { WooStockItem, WooStockPort } from "./woo-stock-port.js";
 
+
+/**
+ * Which drift to correct: "safe" (the schedule: too high at once, too low only after a while),
+ * "all" (a person asked for every SKU), the SKUs a person chose, or "none" (report only).
+ */
+export type ReconcileFix = "safe" | "all" | "none" | { skus: string[] };
 export interface ReconcileReport {
   shop_id: string;
   checked_at: number;
@@ -55,7 +61,7 @@ export class StockReconciler {
   async reconcileShop(
     shopId: string,
     settings: StockSettings,
-    options: { fix: "safe" | "all" | "none"; rackbeatSkus?: Set<string>; signal?: AbortSignal },
+    options: { fix: ReconcileFix; rackbeatSkus?: Set<string>; signal?: AbortSignal },
   ): Promise<ReconcileReport> {
     const { store, woo } = this.deps;
     const shopItems: WooStockItem[] = [];
@@ -99,7 +105,9 @@ export class StockReconciler {
       rows.push({ sku: shopItem.sku, kind: "drift", rackbeat: figure, shop: shown, lastWrite: link?.lastWritten ?? null, lastWriteAt: link?.lastWrittenAt ?? null, foundAt: now });
       const earlier = previous.get(`drift:${shopItem.sku}`);
       const tooHigh = shown === null || shown > figure;
-      if (options.fix === "all" || (options.fix === "safe" && (tooHigh || (earlier !== undefined && now - earlier.foundAt >= RAISE_ONLY_AFTER_MS)))) {
+      const fix = options.fix;
+      const chosen = typeof fix === "object" && fix.skus.includes(shopItem.sku);
+      if (fix === "all" || chosen || (fix === "safe" && (tooHigh || (earlier !== undefined && now - earlier.foundAt >= RAISE_ONLY_AFTER_MS)))) {
         toFix.push(shopItem.sku);
       }
     }

@@ -7,7 +7,7 @@ import { parseShopSettings } from "../../settings/shop-settings.js";
 import type { StockSettings } from "../../settings/stock-settings.js";
 import { RackbeatItemReader, type RackbeatStockReads, figuresOf } from "./rackbeat-item-reader.js";
 import { StockFanout } from "./stock-fanout.js";
-import { type ReconcileReport, StockReconciler } from "./stock-reconciler.js";
+import { type ReconcileFix, type ReconcileReport, StockReconciler } from "./stock-reconciler.js";
 import { StockReservations } from "./stock-reservations.js";
 import { StockStore } from "./stock-store.js";
 import type { WooStockPort } from "./woo-stock-port.js";
@@ -220,7 +220,7 @@ export class StockService {
     await this.fanout.markDirty(await this.store.allItemSkus());
   }
 
-  async reconcile(shopId: string, fix: "safe" | "all" | "none", rackbeatSkus?: Set<string>): Promise<ReconcileReport | undefined> {
+  async reconcile(shopId: string, fix: ReconcileFix, rackbeatSkus?: Set<string>): Promise<ReconcileReport | undefined> {
     const settings = await this.settingsOf(shopId);
     if (!settings?.sync) return undefined;
     return this.reconciler.reconcileShop(shopId, settings, { fix, ...(rackbeatSkus ? { rackbeatSkus } : {}) });
