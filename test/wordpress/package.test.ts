@@ -10,7 +10,7 @@ import { promisify } from "node:util";
 import { unzipSync } from "fflate";
 import { afterAll, describe, expect, it } from "vitest";
 import { tempDir } from "../helpers/temp-dir.js";
-import { PLUGIN_DIR, REPO, login, resetWp, wp, wpState } from "./harness/wp.js";
+import { PLUGIN_DIR, REPO, killPhp, login, resetWp, upWp, wp, wpState } from "./harness/wp.js";
 
 const run = promisify(execFile);
 const built = existsSync(join(PLUGIN_DIR, "build/index.js")) && existsSync(join(PLUGIN_DIR, "build/index.asset.php"));
@@ -53,6 +53,10 @@ describe.skipIf(!built)("npm run package (needs plugin/build from the admin-ui b
     const original = readlinkSync(link);
     rmSync(link);
     symlinkSync(join(unpacked, "rackbeat-connector"), link);
+    // PHP's workers cache resolved paths (realpath cache): restart them so they see the new link,
+    // as a fresh install would, instead of resolving the plugin to its old place.
+    await killPhp();
+    await upWp();
     try {
       await resetWp();
       const session = await login(ADMIN_USER, ADMIN_PASS);
@@ -68,6 +72,8 @@ describe.skipIf(!built)("npm run package (needs plugin/build from the admin-ui b
     } finally {
       rmSync(link);
       symlinkSync(original, link);
+      await killPhp();
+      await upWp();
     }
   });
 });
