@@ -14,11 +14,14 @@
 import { execFileSync, spawn } from "node:child_process";
 import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
+// @ts-expect-error plain .mjs module without types
+import { BRIDGE_NODE_FLAGS } from "../scripts/lib/node-flags.mjs";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const tsc = createRequire(import.meta.url).resolve("typescript/bin/tsc");
 console.log("[queue bench] building the bridge (bridge/dist)…");
 execFileSync(process.execPath, [tsc, "-p", "bridge/tsconfig.build.json"], { cwd: root, stdio: "inherit" });
-const child = spawn(process.execPath, [fileURLToPath(new URL("./lib-queue-measured.mjs", import.meta.url))], { cwd: root, stdio: "inherit" });
+// The measured process runs with the flags npm start gives the bridge.
+const child = spawn(process.execPath, [...BRIDGE_NODE_FLAGS, fileURLToPath(new URL("./lib-queue-measured.mjs", import.meta.url))], { cwd: root, stdio: "inherit" });
 const code = await new Promise<number | null>((resolve) => child.once("exit", resolve));
 process.exitCode = code ?? 1;

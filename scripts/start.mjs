@@ -2,12 +2,13 @@
 // default (a SQLite file under ./data, created on first start).
 import { spawn } from "node:child_process";
 import { join } from "node:path";
+import { BRIDGE_NODE_FLAGS } from "./lib/node-flags.mjs";
 import { ensureBridgeBuilt, ensureNodeModules, root, say } from "./lib/setup.mjs";
 
 ensureNodeModules();
 ensureBridgeBuilt();
 say("starting the bridge (Ctrl+C stops it)…");
-const child = spawn(process.execPath, [join(root, "bridge", "bin", "rackbeat-bridge.mjs"), "start", ...process.argv.slice(2)], {
+const child = spawn(process.execPath, [...BRIDGE_NODE_FLAGS, join(root, "bridge", "bin", "rackbeat-bridge.mjs"), "start", ...process.argv.slice(2)], {
   cwd: root,
   stdio: "inherit",
 });
