@@ -248,7 +248,7 @@ describe("isolation: shop B's signature never reaches shop A's records (every ro
     const shops = await rawRequest(bridge.url, "GET", "/v1/account/shops", signed(shopB.shopId, shopB.shopSecret, "GET", "/v1/account/shops", ""));
     expect(shops.status).toBe(200);
     for (const shop of (shops.json as { shops: Record<string, unknown>[] }).shops) {
-      expect(Object.keys(shop).sort()).toEqual(["connected", "id", "last_contact_at", "name", "paired_at", "role", "stock", "url"]);
+      expect(Object.keys(shop).sort()).toEqual(["connected", "id", "last_contact_at", "name", "paired_at", "product_master", "role", "stock", "url"]);
     }
   });
 

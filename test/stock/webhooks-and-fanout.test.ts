@@ -147,13 +147,20 @@ describe("stock: Rackbeat webhooks → every shop", () => {
 
   it("lists the account's shops with role and last contact, nothing personal", async () => {
     kit = await startStockKit({ products: { A: 1 }, shops: 2 });
+    // The first shop masters products; the other receives stock.
+    const first = kit.shops[0]!;
+    const settingsPath = `/v1/shops/${first.shopId}/settings`;
+    const current = ((await (await kit.signed(first, "GET", settingsPath)).json()) as { settings: Record<string, any> }).settings;
+    const saved = await kit.signed(first, "PUT", settingsPath, { ...current, products: { ...current.products, master: "woo_to_rackbeat" } });
+    expect(saved.status).toBe(200);
     const response = await kit.signed(kit.shops[1]!, "GET", "/v1/account/shops");
     expect(response.status).toBe(200);
     const body = (await response.json()) as { shops: Record<string, unknown>[] };
     expect(body.shops.map((s) => s.id)).toEqual(kit.shops.map((s) => s.shopId));
     for (const s of body.shops) {
-      expect(Object.keys(s).sort()).toEqual(["connected", "id", "last_contact_at", "name", "paired_at", "role", "stock", "url"]);
+      expect(Object.keys(s).sort()).toEqual(["connected", "id", "last_contact_at", "name", "paired_at", "product_master", "role", "stock", "url"]);
       expect(JSON.stringify(s)).not.toMatch(/ck_|cs_|secret/);
     }
+    expect(body.shops.map((s) => s.product_master)).toEqual(["woo_to_rackbeat", null]);
   });
 });

@@ -46,6 +46,7 @@ export function shopRows( answer ) {
 		stock: shop.stock
 			? { sync: !! shop.stock.sync, figure: text( shop.stock.figure ), buffer: intOrNull( shop.stock.buffer ) ?? 0 }
 			: null,
+		productMaster: shop.product_master === 'woo_to_rackbeat' || shop.product_master === 'rackbeat_to_woo' ? shop.product_master : null,
 	} ) );
 }
 

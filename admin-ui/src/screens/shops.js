@@ -1,7 +1,7 @@
 /**
  * Shops on this Rackbeat account: role, last contact, stock, and which one is the product master
- * (GET /v1/account/shops; the product master comes from this shop's own settings, as the bridge
- * does not report the other shops' product settings).
+ * (GET /v1/account/shops reports each shop's `product_master`; for this shop, its settings as loaded
+ * on the page are shown).
  */
 import { __, sprintf } from '@wordpress/i18n';
 import { accountPath } from '../api/client';
@@ -77,7 +77,8 @@ export function ShopsScreen( { shopSettings } ) {
 						<tbody>
 							{ rows.map( ( shop ) => {
 								const own = shop.id === ownId;
-								const note = own ? productMasterNote( ownMaster ) : null;
+								// The bridge says which shop masters products; this shop's own unsaved view wins for itself.
+								const note = productMasterNote( own && ownMaster ? ownMaster : shop.productMaster );
 								return (
 									<tr key={ shop.id } className={ own ? 'rbc-own-shop' : undefined }>
 										<td>

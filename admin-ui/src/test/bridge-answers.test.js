@@ -50,8 +50,9 @@ const shopsAnswer = {
 			paired_at: '2026-01-02T10:00:00.000Z',
 			last_contact_at: '2026-03-04T05:06:07.000Z',
 			stock: { sync: true, figure: 'on_hand', buffer: 3 },
+			product_master: 'woo_to_rackbeat',
 		},
-		{ id: 'shop_b', name: 'Outlet', url: 'https://b.example', role: 'shop', connected: false, paired_at: '2026-01-02T10:00:00.000Z', last_contact_at: null, stock: null },
+		{ id: 'shop_b', name: 'Outlet', url: 'https://b.example', role: 'shop', connected: false, paired_at: '2026-01-02T10:00:00.000Z', last_contact_at: null, stock: null, product_master: null },
 	],
 };
 
@@ -80,8 +81,9 @@ describe( 'readers of the bridge answers', () => {
 			pairedAt: '2026-01-02T10:00:00.000Z',
 			lastContactAt: '2026-03-04T05:06:07.000Z',
 			stock: { sync: true, figure: 'on_hand', buffer: 3 },
+			productMaster: 'woo_to_rackbeat',
 		} );
-		expect( rows[ 1 ] ).toMatchObject( { connected: false, lastContactAt: null, stock: null } );
+		expect( rows[ 1 ] ).toMatchObject( { connected: false, lastContactAt: null, stock: null, productMaster: null } );
 	} );
 
 	it( 'refuses an answer without the list it needs instead of showing nothing', () => {
@@ -179,6 +181,19 @@ describe( 'Shops screen', () => {
 		expect( within( outlet ).getByText( 'Disconnected' ) ).toBeInTheDocument();
 		expect( within( outlet ).getByText( 'Never' ) ).toBeInTheDocument();
 		expect( within( outlet ).queryByText( /Product master/ ) ).toBeNull();
+	} );
+
+	it( 'shows which shop masters products when it is another shop', async () => {
+		routeApi( { 'GET /bridge/account/shops': () => shopsAnswer } );
+		render(
+			<ConnectionContext.Provider value={ { data: { connection: { connected: true, shop_id: 'shop_b' } } } }>
+				<ShopsScreen shopSettings={ { settings: { products: { master: 'off' } } } } />
+			</ConnectionContext.Provider>
+		);
+		const main = ( await screen.findByText( 'Main shop' ) ).closest( 'tr' );
+		expect( within( main ).getByText( 'Product master (WooCommerce → Rackbeat)' ) ).toBeInTheDocument();
+		const outlet = screen.getByText( 'Outlet' ).closest( 'tr' );
+		expect( within( outlet ).getByText( 'Products not synced' ) ).toBeInTheDocument();
 	} );
 
 	it( 'says so when the bridge answers in a shape the page does not know', async () => {

@@ -12,6 +12,7 @@ import {
   rackbeatWebhookRoute,
 } from "../../rackbeat-webhooks/index.js";
 import { type StockOptions, stockService } from "./stock-service.js";
+import { shopSettingsSchema } from "../../settings/shop-settings.js";
 
 /** `{}` or `{all: true}` fixes every drifting SKU; `{skus: [...]}` only those (Fix on one row). */
 const fixBodySchema = z
@@ -96,6 +97,8 @@ export function createStockFeature(options: StockOptions = {}): Feature {
             shops: await Promise.all(
               shops.map(async (s) => {
                 const settings = await stock.settingsOf(s.id);
+                const all = shopSettingsSchema.safeParse(s.settings);
+                const master = all.success ? all.data.products.master : "off";
                 return {
                   id: s.id,
                   name: s.name,
@@ -105,6 +108,8 @@ export function createStockFeature(options: StockOptions = {}): Feature {
                   paired_at: new Date(s.pairedAt).toISOString(),
                   last_contact_at: s.lastContactAt === null ? null : new Date(s.lastContactAt).toISOString(),
                   stock: settings ? { sync: settings.sync, figure: settings.figure, buffer: settings.buffer } : null,
+                  // design.md §3 multi-shop: one shop may be the product master; the others receive stock.
+                  product_master: master === "off" ? null : master,
                 };
               }),
             ),
