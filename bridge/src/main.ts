@@ -22,6 +22,7 @@ import { useDatabaseRateGates } from "./rackbeat/postgres-rate-gate.js";
 import { BRIDGE_VERSION } from "./version.js";
 import { defaultShopSettings } from "./settings/shop-settings.js";
 import { rackbeatAccountFeature } from "./account/rackbeat-account.js";
+import { wooConnectionFeature } from "./woocommerce/woo-connection-feature.js";
 
 export interface StartOptions {
   /** Environment-style overrides (tests pass DATA_DIR, PORT=0 …); merged over process.env when `env` is absent. */
@@ -76,7 +77,7 @@ export async function startBridge(options: StartOptions = {}): Promise<RunningBr
     metrics,
     now,
   };
-  const features = [coreFeature, outboxPullFeature, rackbeatAccountFeature, ...(options.features ?? (await defaultFeatures()))];
+  const features = [coreFeature, outboxPullFeature, rackbeatAccountFeature, wooConnectionFeature, ...(options.features ?? (await defaultFeatures()))];
 
   const handlers = new Map<string, JobHandler>();
   for (const feature of features) for (const [kind, handler] of feature.handlers?.(ctx) ?? []) handlers.set(kind, handler);

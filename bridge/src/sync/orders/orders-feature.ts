@@ -325,6 +325,20 @@ export const ordersFeature: Feature = {
       .groupBy("state")
       .execute();
     const count = (s: string) => Number(rows.find((r) => r.state === s)?.n ?? 0);
-    return { orders: { exported: count("exported"), in_progress: count("intent"), removed: count("deleted"), number_range: await ordersRuntime(ctx).links.range() } };
+    const last = await ctx.store.db
+      .selectFrom("order_links")
+      .select((eb) => eb.fn.max("updated_at").as("at"))
+      .where("shop_id", "=", shopId)
+      .where("state", "=", "exported")
+      .executeTakeFirst();
+    const lastAt = last?.at === null || last?.at === undefined ? null : new Date(Number(last.at)).toISOString();
+    // The status route puts this under "orders".
+    return {
+      exported: count("exported"),
+      in_progress: count("intent"),
+      removed: count("deleted"),
+      last_transferred_at: lastAt,
+      number_range: await ordersRuntime(ctx).links.range(),
+    };
   },
 };

@@ -172,8 +172,11 @@ export function createStockFeature(options: StockOptions = {}): Feature {
         stock.store.drift(shopId),
         stock.store.linksForShop(shopId),
       ]);
+      const lastWrite = links.reduce<number | null>((max, l) => (l.lastWrittenAt !== null && (max === null || l.lastWrittenAt > max) ? l.lastWrittenAt : max), null);
       return {
         ...mode,
+        webhooks_registered: mode.mode === "webhooks",
+        last_update_at: lastWrite === null ? null : new Date(lastWrite).toISOString(),
         webhooks: health?.hooks ?? [],
         webhooks_checked_at: health ? new Date(health.checked_at).toISOString() : null,
         last_poll_at: poll ? new Date(poll.at).toISOString() : null,
