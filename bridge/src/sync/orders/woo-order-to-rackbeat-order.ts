@@ -1,8 +1,9 @@
 import { Money } from "../../lib/money.js";
+import type { OrderCreate, OrderLineInput } from "../../rackbeat/index.js";
 import type { OrderSettings } from "../../settings/order-settings.js";
 import { OrderTotalsDoNotAdd, WooOrderInvalid } from "./order-errors.js";
 import { LINE_LABELS, buildOrderLines } from "./order-lines.js";
-import { deliveryAddressOf, flatAddress, orderVatZone, type VatZone } from "./order-party.js";
+import { deliveryAddressOf, flatAddress, orderVatZone } from "./order-party.js";
 import { matchMoney, type DraftLine, type LineKind, type MoneyMatchReport } from "./money-matching.js";
 import { readOrderRates } from "./tax-rates.js";
 import { metaString, type WooOrder } from "./woo-order.js";
@@ -25,44 +26,24 @@ export interface OrderTransformContext {
   shopTimeZone?: string;
 }
 
-export interface RackbeatOrderLinePayload {
-  item_id: string;
-  name: string;
-  quantity: number;
-  /** Unit price excl. VAT, before the line's discount; up to 6 decimals (see line-representation.ts). */
-  line_price: number;
-  discount_percentage: number;
-  vat_percentage: number;
-}
+/**
+ * A line as the transformer sends it: the client's line type with every money field set, so
+ * Rackbeat never prices a line itself. `line_price` is the unit price excl. VAT before the line's
+ * discount, with up to 6 decimals (see line-representation.ts).
+ */
+export type RackbeatOrderLinePayload = Required<
+  Pick<OrderLineInput, "item_id" | "name" | "quantity" | "line_price" | "discount_percentage" | "vat_percentage">
+>;
 
-export interface RackbeatOrderPayload {
-  number: number;
-  customer_id: number;
-  currency: string;
-  /** The shop's local date of `date_created` (it decides the VAT period). */
-  order_date: string;
-  other_reference: string;
-  heading: string;
-  note: string;
-  vat_zone: VatZone;
-  payment_terms_id?: number;
-  layout_id?: number;
-  address_name?: string;
-  address_street?: string;
-  address_street2?: string;
-  address_state?: string;
-  address_city?: string;
-  address_zipcode?: string;
-  address_country?: string;
-  delivery_address_name?: string;
-  delivery_address_street?: string;
-  delivery_address_street2?: string;
-  delivery_address_state?: string;
-  delivery_address_city?: string;
-  delivery_address_zipcode?: string;
-  delivery_address_country?: string;
-  lines: RackbeatOrderLinePayload[];
-}
+/**
+ * The order as the transformer sends it: the client's create payload with the fields exactly-once
+ * and the money rules depend on made required. `order_date` is the shop's local date of
+ * `date_created` (it decides the VAT period).
+ */
+export type RackbeatOrderPayload = Omit<OrderCreate, "lines"> &
+  Required<Pick<OrderCreate, "number" | "customer_id" | "currency" | "order_date" | "other_reference" | "heading" | "note" | "vat_zone">> & {
+    lines: RackbeatOrderLinePayload[];
+  };
 
 export interface OrderMoneyReport extends MoneyMatchReport {
   currency: string;
