@@ -21,7 +21,7 @@
  */
 import { createHash } from "node:crypto";
 import type pg from "pg";
-import { type AcquireOptions, type RateGate, type RateGrant, type SlidingWindowRateGateOptions, sharedRateGateFor } from "./rate-gate.js";
+import { type AcquireOptions, PriorityWaiters, type RateGate, type RateGrant, type SlidingWindowRateGateOptions, sharedRateGateFor } from "./rate-gate.js";
 
 export interface PostgresRateGateOptions extends Omit<SlidingWindowRateGateOptions, "now"> {
   /** An in-flight slot whose holder never released it is freed this long after it was taken. Default 2 windows, at least 2 min. */
@@ -30,13 +30,6 @@ export interface PostgresRateGateOptions extends Omit<SlidingWindowRateGateOptio
   pollMs?: number;
   /** Who holds the slots (for diagnostics). Default the process id. */
   owner?: string;
-}
-
-interface Waiter {
-  resolve: (grant: RateGrant) => void;
-  reject: (error: unknown) => void;
-  signal: AbortSignal | undefined;
-  onAbort: (() => void) | undefined;
 }
 
 const NOW_MS = "(extract(epoch from clock_timestamp()) * 1000)::bigint";
@@ -50,8 +43,7 @@ export class PostgresRateGate implements RateGate {
   private readonly pollMs: number;
   private readonly owner: string;
   private inFlight = 0;
-  private readonly live: Waiter[] = [];
-  private readonly bulk: Waiter[] = [];
+  private readonly waiters = new PriorityWaiters();
   private pumping = false;
   private again = false;
   private timer: NodeJS.Timeout | null = null;
@@ -75,22 +67,9 @@ export class PostgresRateGate implements RateGate {
   }
 
   acquire(options: AcquireOptions = {}): Promise<RateGrant> {
-    const signal = options.signal;
-    if (signal?.aborted) return Promise.reject(signal.reason);
-    return new Promise<RateGrant>((resolve, reject) => {
-      const waiter: Waiter = { resolve, reject, signal, onAbort: undefined };
-      const queue = options.priority === "bulk" ? this.bulk : this.live;
-      if (signal) {
-        waiter.onAbort = () => {
-          const i = queue.indexOf(waiter);
-          if (i >= 0) queue.splice(i, 1);
-          reject(signal.reason);
-        };
-        signal.addEventListener("abort", waiter.onAbort, { once: true });
-      }
-      queue.push(waiter);
-      this.pump();
-    });
+    const granted = this.waiters.add(options);
+    this.pump();
+    return granted;
   }
 
   pauseFor(ms: number): void {
@@ -113,7 +92,7 @@ export class PostgresRateGate implements RateGate {
   }
 
   waiting(): number {
-    return this.live.length + this.bulk.length;
+    return this.waiters.size;
   }
 
   private pump(): void {
@@ -193,15 +172,14 @@ export class PostgresRateGate implements RateGate {
       client.release();
     }
     for (const id of ids) {
-      const next = this.live.shift() ?? this.bulk.shift();
-      if (!next) {
+      const given = this.waiters.give(() => {
+        this.inFlight++;
+        return this.grant(id);
+      });
+      if (!given) {
         // The waiter gave up meanwhile: hand the slot back at once (it was never used).
         void this.pool.query("DELETE FROM rate_gate_slots WHERE id = $1", [id]).catch(() => undefined);
-        continue;
       }
-      if (next.signal && next.onAbort) next.signal.removeEventListener("abort", next.onAbort);
-      this.inFlight++;
-      next.resolve(this.grant(id));
     }
     return this.waiting() > 0 && this.inFlight < this.maxConcurrent ? waitMs : null;
   }

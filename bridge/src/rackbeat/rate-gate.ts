@@ -63,6 +63,47 @@ interface Waiter {
   onAbort: (() => void) | undefined;
 }
 
+/**
+ * Callers waiting for a slot, in two lines: live before bulk, first come first served within each.
+ * A caller whose signal aborts leaves its line. Shared by every RateGate implementation.
+ */
+export class PriorityWaiters {
+  private readonly live: Waiter[] = [];
+  private readonly bulk: Waiter[] = [];
+
+  /** Queues a caller; settles when `give` hands it a grant, or rejects when its signal aborts. */
+  add(options: AcquireOptions = {}): Promise<RateGrant> {
+    const signal = options.signal;
+    if (signal?.aborted) return Promise.reject(signal.reason);
+    return new Promise<RateGrant>((resolve, reject) => {
+      const waiter: Waiter = { resolve, reject, signal, onAbort: undefined };
+      const queue = options.priority === "bulk" ? this.bulk : this.live;
+      if (signal) {
+        waiter.onAbort = () => {
+          const i = queue.indexOf(waiter);
+          if (i >= 0) queue.splice(i, 1);
+          reject(signal.reason);
+        };
+        signal.addEventListener("abort", waiter.onAbort, { once: true });
+      }
+      queue.push(waiter);
+    });
+  }
+
+  get size(): number {
+    return this.live.length + this.bulk.length;
+  }
+
+  /** Hands a grant made by `make` to the first waiter; false (and `make` not called) when nobody waits. */
+  give(make: () => RateGrant): boolean {
+    const next = this.live.shift() ?? this.bulk.shift();
+    if (!next) return false;
+    if (next.signal && next.onAbort) next.signal.removeEventListener("abort", next.onAbort);
+    next.resolve(make());
+    return true;
+  }
+}
+
 export class SlidingWindowRateGate implements RateGate {
   readonly limit: number;
   readonly windowMs: number;
@@ -73,8 +114,7 @@ export class SlidingWindowRateGate implements RateGate {
   /** When each released slot becomes free again, ascending (releases happen in time order). */
   private readonly freeAt: number[] = [];
   private pausedUntil = 0;
-  private readonly live: Waiter[] = [];
-  private readonly bulk: Waiter[] = [];
+  private readonly waiters = new PriorityWaiters();
   private timer: NodeJS.Timeout | null = null;
   private timerDue = 0;
 
@@ -90,22 +130,9 @@ export class SlidingWindowRateGate implements RateGate {
   }
 
   acquire(options: AcquireOptions = {}): Promise<RateGrant> {
-    const signal = options.signal;
-    if (signal?.aborted) return Promise.reject(signal.reason);
-    return new Promise<RateGrant>((resolve, reject) => {
-      const waiter: Waiter = { resolve, reject, signal, onAbort: undefined };
-      const queue = options.priority === "bulk" ? this.bulk : this.live;
-      if (signal) {
-        waiter.onAbort = () => {
-          const i = queue.indexOf(waiter);
-          if (i >= 0) queue.splice(i, 1);
-          reject(signal.reason);
-        };
-        signal.addEventListener("abort", waiter.onAbort, { once: true });
-      }
-      queue.push(waiter);
-      this.pump();
-    });
+    const granted = this.waiters.add(options);
+    this.pump();
+    return granted;
   }
 
   pauseFor(ms: number): void {
@@ -121,7 +148,7 @@ export class SlidingWindowRateGate implements RateGate {
   }
 
   waiting(): number {
-    return this.live.length + this.bulk.length;
+    return this.waiters.size;
   }
 
   private prune(now: number): void {
@@ -132,8 +159,7 @@ export class SlidingWindowRateGate implements RateGate {
 
   private pump(): void {
     for (;;) {
-      const next = this.live[0] ?? this.bulk[0];
-      if (!next) return;
+      if (this.waiters.size === 0) return;
       const now = this.now();
       if (now < this.pausedUntil) return this.wakeAt(this.pausedUntil);
       if (this.inFlight >= this.maxConcurrent) return; // a release() pumps again
@@ -145,10 +171,10 @@ export class SlidingWindowRateGate implements RateGate {
         if (first !== undefined) this.wakeAt(first);
         return;
       }
-      (this.live[0] === next ? this.live : this.bulk).shift();
-      if (next.signal && next.onAbort) next.signal.removeEventListener("abort", next.onAbort);
-      this.inFlight++;
-      next.resolve(this.grant());
+      this.waiters.give(() => {
+        this.inFlight++;
+        return this.grant();
+      });
     }
   }
 
