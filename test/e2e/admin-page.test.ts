@@ -55,6 +55,7 @@ async function pointShopAtWooSandbox(id: string): Promise<void> {
     .set({ url: woo.siteUrl, wc_consumer_key: box.seal(key.consumerKey), wc_consumer_secret: box.seal(key.consumerSecret) })
     .where("id", "=", id)
     .execute();
+  bridge.ctx.shops.forget(id);
 }
 
 /** Places the same order in the WooCommerce sandbox under WordPress's order id. */

@@ -2,11 +2,16 @@ import type { Kysely } from "kysely";
 import type { Database } from "../store/schema.js";
 import type { SecretBox } from "../store/secrets.js";
 
+const SECRET_FRESH_MS = 1_000;
+
 /**
  * Account-wide settings (one bridge serves one Rackbeat account): the Rackbeat token, sealed, and
  * plain values other features keep here (webhook registrations, cursors).
  */
 export class AccountSettings {
+  /** Sealed secrets as last read, reused for SECRET_FRESH_MS (the Rackbeat token is read by every call). */
+  private readonly secretRows = new Map<string, { value: { sealed: string } | undefined; readAt: number }>();
+
   constructor(
     private readonly db: Kysely<Database>,
     private readonly secrets: SecretBox,
@@ -19,6 +24,7 @@ export class AccountSettings {
   }
 
   async set(key: string, value: unknown): Promise<void> {
+    this.secretRows.delete(key);
     const json = JSON.stringify(value);
     await this.db
       .insertInto("account")
@@ -28,6 +34,7 @@ export class AccountSettings {
   }
 
   async delete(key: string): Promise<void> {
+    this.secretRows.delete(key);
     await this.db.deleteFrom("account").where("key", "=", key).execute();
   }
 
@@ -36,8 +43,17 @@ export class AccountSettings {
     await this.set(key, { sealed: this.secrets.seal(plain) });
   }
 
+  /**
+   * The plain secret. Read from the store at most every SECRET_FRESH_MS (this process's writes show
+   * at once; a token changed by another bridge process within that time).
+   */
   async getSecret(key: string): Promise<string | undefined> {
-    const value = await this.get<{ sealed: string }>(key);
-    return value ? this.secrets.open(value.sealed) : undefined;
+    let entry = this.secretRows.get(key);
+    if (!entry || performance.now() - entry.readAt >= SECRET_FRESH_MS) {
+      const readAt = performance.now();
+      entry = { value: await this.get<{ sealed: string }>(key), readAt };
+      this.secretRows.set(key, entry);
+    }
+    return entry.value ? this.secrets.open(entry.value.sealed) : undefined;
   }
 }

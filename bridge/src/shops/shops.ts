@@ -23,13 +23,54 @@ export interface ShopCredentials {
   wcConsumerSecret: string;
 }
 
-/** The shops paired with this bridge, their settings and their (sealed) credentials. */
+/** last_contact_at is written at most this often per shop (ms). */
+const TOUCH_EVERY_MS = 10_000;
+
+/** How long a shop row read from the store is reused (ms): other bridge processes' changes show after this. */
+export const SHOP_ROW_FRESH_MS = 1_000;
+
+interface CachedRow {
+  row: Selectable<ShopsTable> | undefined;
+  readAt: number;
+  shop?: Shop;
+}
+
+/**
+ * The shops paired with this bridge, their settings and their (sealed) credentials.
+ *
+ * Every job and signed request needs its shop's row (settings, URL, keys) — an exported order read
+ * it seven times. Rows are therefore kept for SHOP_ROW_FRESH_MS: this process's own writes replace
+ * them at once; another process's writes (several bridges on PostgreSQL) show within that time.
+ * A disconnect made elsewhere can so let a request through for up to a second, which the shop's
+ * WooCommerce keys (deleted by the plugin on disconnect) refuse anyway.
+ */
 export class Shops {
+  private readonly rows = new Map<string, CachedRow>();
+
   constructor(
     private readonly db: Kysely<Database>,
     private readonly secrets: SecretBox,
     private readonly now: () => number = Date.now,
+    private readonly freshForMs: number = SHOP_ROW_FRESH_MS,
   ) {}
+
+  /** The shop's row, from the cache while fresh. */
+  private async row(id: string): Promise<CachedRow> {
+    const cached = this.rows.get(id);
+    if (cached && performance.now() - cached.readAt < this.freshForMs) return cached;
+    const readAt = performance.now();
+    const row = await this.db.selectFrom("shops").selectAll().where("id", "=", id).executeTakeFirst();
+    const entry: CachedRow = { row, readAt };
+    if (this.rows.size > 10_000) this.rows.clear();
+    this.rows.set(id, entry);
+    return entry;
+  }
+
+  /** Drops what this process remembers of a shop (after writing its row another way). */
+  forget(id?: string): void {
+    if (id === undefined) this.rows.clear();
+    else this.rows.delete(id);
+  }
 
   async create(input: {
     name: string;
@@ -62,14 +103,16 @@ export class Shops {
         outbox_seq: 0,
       })
       .execute();
+    this.forget(id);
     const shop = await this.get(id);
     if (!shop) throw new Error("shop vanished after insert");
     return { shop, shopSecret };
   }
 
   async get(id: string): Promise<Shop | undefined> {
-    const row = await this.db.selectFrom("shops").selectAll().where("id", "=", id).executeTakeFirst();
-    return row ? toShop(row) : undefined;
+    const entry = await this.row(id);
+    if (!entry.row) return undefined;
+    return (entry.shop ??= Object.freeze(toShop(entry.row)));
   }
 
   async list(options: { includeDisconnected?: boolean } = {}): Promise<Shop[]> {
@@ -80,17 +123,13 @@ export class Shops {
 
   /** The shop's secret for verifying its signatures; undefined for unknown or disconnected shops. */
   async secretOf(id: string): Promise<string | undefined> {
-    const row = await this.db
-      .selectFrom("shops")
-      .select(["secret", "disconnected_at"])
-      .where("id", "=", id)
-      .executeTakeFirst();
+    const { row } = await this.row(id);
     if (!row || row.disconnected_at !== null || !row.secret) return undefined;
     return this.secrets.open(row.secret);
   }
 
   async credentials(id: string): Promise<ShopCredentials | undefined> {
-    const row = await this.db.selectFrom("shops").selectAll().where("id", "=", id).executeTakeFirst();
+    const { row } = await this.row(id);
     if (!row || row.disconnected_at !== null || !row.secret || !row.wc_consumer_key || !row.wc_consumer_secret) return undefined;
     return {
       shopSecret: this.secrets.open(row.secret),
@@ -99,16 +138,24 @@ export class Shops {
     };
   }
 
+  /** Records contact from the shop; written at most every TOUCH_EVERY_MS per shop (it is shown, not used for logic). */
   async touch(id: string): Promise<void> {
-    await this.db.updateTable("shops").set({ last_contact_at: this.now() }).where("id", "=", id).execute();
+    const at = this.now();
+    const entry = this.rows.get(id);
+    const last = entry?.row?.last_contact_at;
+    if (last !== undefined && last !== null && at - Number(last) >= 0 && at - Number(last) < TOUCH_EVERY_MS) return;
+    await this.db.updateTable("shops").set({ last_contact_at: at }).where("id", "=", id).execute();
+    this.forget(id);
   }
 
   async saveSettings(id: string, settings: unknown): Promise<void> {
     await this.db.updateTable("shops").set({ settings: JSON.stringify(settings) }).where("id", "=", id).execute();
+    this.forget(id);
   }
 
   async setRole(id: string, role: string): Promise<void> {
     await this.db.updateTable("shops").set({ role }).where("id", "=", id).execute();
+    this.forget(id);
   }
 
   async advanceOutboxSeq(id: string, seq: number): Promise<void> {
@@ -118,6 +165,7 @@ export class Shops {
       .where("id", "=", id)
       .where("outbox_seq", "<", seq)
       .execute();
+    this.forget(id);
   }
 
   /** protocol.md §1.5: forget the shop's keys and secret; its records stay for the log. */
@@ -127,6 +175,7 @@ export class Shops {
       .set({ secret: null, wc_consumer_key: null, wc_consumer_secret: null, disconnected_at: this.now() })
       .where("id", "=", id)
       .execute();
+    this.forget(id);
   }
 }
 

@@ -38,7 +38,19 @@ export class SecretBox {
     return ["v1", iv.toString("base64"), cipher.getAuthTag().toString("base64"), data.toString("base64")].join(":");
   }
 
+  /** Opened values by their sealed text (a sealed text always opens to the same value). */
+  private readonly opened = new Map<string, string>();
+
   open(sealed: string): string {
+    const known = this.opened.get(sealed);
+    if (known !== undefined) return known;
+    const plain = this.decrypt(sealed);
+    if (this.opened.size >= 1_000) this.opened.clear();
+    this.opened.set(sealed, plain);
+    return plain;
+  }
+
+  private decrypt(sealed: string): string {
     const [version, iv, tag, data] = sealed.split(":");
     if (version !== "v1" || !iv || !tag || data === undefined) throw new Error("not a sealed secret");
     const decipher = createDecipheriv("aes-256-gcm", this.key, Buffer.from(iv, "base64"));
