@@ -103,6 +103,34 @@ export class Activity {
       .execute();
   }
 
+  /** Several steps at once, each with its own time (one statement). */
+  async steps(recordId: number, steps: { at: number; action: string; outcome: string; detail?: unknown }[], trx: Db = this.db): Promise<void> {
+    if (steps.length === 0) return;
+    await trx
+      .insertInto("activity_steps")
+      .values(
+        steps.map((s) => ({
+          record_id: recordId,
+          at: s.at,
+          action: s.action,
+          outcome: s.outcome,
+          detail: s.detail === undefined ? null : JSON.stringify(s.detail),
+        })),
+      )
+      .execute();
+  }
+
+  /**
+   * A job's steps and summary, kept in memory and written together: one insert per job instead of
+   * one per step (an exported order has about eight). The runner flushes before the job's outcome
+   * is recorded; a long job's steps are written as they pile up (STEP_BUFFER_MAX) or after
+   * STEP_BUFFER_MS, so the activity log still shows progress. Steps of a process killed mid-job are
+   * lost with it — the job runs again and records its steps anew.
+   */
+  buffer(recordId: number): ActivityBuffer {
+    return new ActivityBuffer(this, recordId, this.now);
+  }
+
   async list(
     shopId: string,
     filter: { state?: RecordState | undefined; type?: string | undefined; limit?: number; before?: number | undefined } = {},
@@ -221,4 +249,54 @@ function toRecord(row: {
     updatedAt: new Date(Number(row.updated_at)).toISOString(),
     reduced: row.reduced_at !== null,
   };
+}
+
+export const STEP_BUFFER_MAX = 32;
+export const STEP_BUFFER_MS = 1_000;
+
+export class ActivityBuffer {
+  private pending: { at: number; action: string; outcome: string; detail?: unknown }[] = [];
+  private summary: Record<string, unknown> | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private flushing: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly activity: Activity,
+    private readonly recordId: number,
+    private readonly now: () => number,
+  ) {}
+
+  async step(action: string, outcome: string, detail?: unknown): Promise<void> {
+    this.pending.push({ at: this.now(), action, outcome, ...(detail === undefined ? {} : { detail }) });
+    if (this.pending.length >= STEP_BUFFER_MAX) await this.flush();
+    else this.schedule();
+  }
+
+  async summarize(summary: Record<string, unknown>): Promise<void> {
+    this.summary = { ...this.summary, ...summary };
+    this.schedule();
+  }
+
+  /** Writes what is pending (in order with earlier flushes). */
+  flush(): Promise<void> {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    const steps = this.pending;
+    const summary = this.summary;
+    this.pending = [];
+    this.summary = undefined;
+    const run = this.flushing.then(async () => {
+      if (steps.length > 0) await this.activity.steps(this.recordId, steps);
+      if (summary) await this.activity.summarize(this.recordId, summary);
+    });
+    // A failed write is reported to this flush's caller; later flushes still run.
+    this.flushing = run.catch(() => undefined);
+    return run;
+  }
+
+  private schedule(): void {
+    if (this.timer) return;
+    this.timer = setTimeout(() => void this.flush().catch(() => undefined), STEP_BUFFER_MS);
+    this.timer.unref();
+  }
 }

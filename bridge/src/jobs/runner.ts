@@ -139,6 +139,14 @@ export class JobRunner {
     const jobLog = () => (childLog ??= this.options.log.child({ job: job.id, kind: job.kind, shop: job.shopId ?? undefined }));
     const timeoutMs = handler?.timeoutMs ?? this.options.timeoutMs;
     let flagged: string | undefined;
+    const record = job.recordId === null ? undefined : activity.buffer(job.recordId);
+    const flushRecord = async () => {
+      try {
+        await record?.flush();
+      } catch (error) {
+        jobLog().warn({ err: errorMessage(error) }, "could not write the job's activity steps");
+      }
+    };
     const context: JobContext = {
       job,
       signal: controller.signal,
@@ -146,10 +154,10 @@ export class JobRunner {
         return jobLog();
       },
       step: async (action, outcome, detail) => {
-        if (job.recordId !== null) await activity.step(job.recordId, action, outcome, detail);
+        await record?.step(action, outcome, detail);
       },
       summarize: async (summary) => {
-        if (job.recordId !== null) await activity.summarize(job.recordId, summary);
+        await record?.summarize(summary);
       },
       flag: (reason) => {
         flagged = reason;
@@ -167,6 +175,7 @@ export class JobRunner {
         }, timeoutMs);
       });
       await Promise.race([handler.run(job.payload, context), timeout]);
+      await flushRecord();
       const finished = await queue.complete(job, this.owner);
       if (finished && flagged !== undefined && job.recordId !== null) {
         await activity.setState(job.recordId, "flagged", flagged);
@@ -174,6 +183,7 @@ export class JobRunner {
       metrics?.jobsFinished.inc({ kind: job.kind, outcome: finished ? "done" : "lost_lease" });
       if (!finished) jobLog().warn("job finished after its lease was lost; the other worker's run counts");
     } catch (error) {
+      await flushRecord();
       if (this.stopping && controller.signal.aborted) {
         await queue.release(job, this.owner);
         return;
