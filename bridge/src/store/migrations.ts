@@ -327,6 +327,27 @@ export function migrationsFor(dialect: Dialect): Record<string, Migration> {
           .execute();
       },
     },
+    // The initial sync's SKU holder is the run's first claim of that SKU. It was read in SQLite's
+    // rowid order, which PostgreSQL does not have (the holder query failed there and the run never
+    // finished): the claim order is now a column of its own, written with each claim. Rows claimed
+    // before this migration take their insertion order: rowid on SQLite, physical order on
+    // PostgreSQL (only claims of runs that never got past their first page can exist there).
+    "0006_initial_sync_claim_order": {
+      async up(db: Kysely<unknown>) {
+        await db.schema
+          .alterTable("initial_sync_items")
+          .addColumn("claim_seq", "bigint", (c) => c.notNull().defaultTo(0))
+          .execute();
+        if (dialect === "sqlite") {
+          await sql`UPDATE initial_sync_items SET claim_seq = rowid`.execute(db);
+        } else {
+          await sql`
+            UPDATE initial_sync_items AS i SET claim_seq = o.n
+            FROM (SELECT run_id, woo_id, row_number() OVER (ORDER BY ctid) AS n FROM initial_sync_items) AS o
+            WHERE i.run_id = o.run_id AND i.woo_id = o.woo_id`.execute(db);
+        }
+      },
+    },
   };
 }
 

@@ -217,6 +217,8 @@ export interface InitialSyncItemsTable {
   outcome: string;
   reason: string | null;
   at: number;
+  /** Claim order within the run (the first claim of a SKU holds it); same on both engines. */
+  claim_seq: number;
 }
 
 export interface PreflightsTable {

@@ -175,6 +175,15 @@ export async function runInitialSync(deps: InitialSyncDeps, runId: string): Prom
   const existing = new Map<string, ReturnType<typeof toComparable>>();
   for await (const p of iterateComparableProducts(deps.rackbeat, deps.signal ? { signal: deps.signal } : {})) existing.set(p.number, toComparable(p));
 
+  // Claims are numbered in the order they are made (the first claim of a SKU holds it): go on
+  // from the last claim of an earlier attempt. One job runs a run at a time.
+  const lastClaim = await db
+    .selectFrom("initial_sync_items")
+    .select((eb) => eb.fn.max("claim_seq").as("last"))
+    .where("run_id", "=", runId)
+    .executeTakeFirst();
+  let claimSeq = Number(lastClaim?.last ?? 0);
+
   const progressNow = await initialSyncProgress(db, runId, now);
   sessions.set(runId, { since: now(), doneAtStart: progressNow?.done ?? 0 });
 
@@ -219,14 +228,14 @@ export async function runInitialSync(deps: InitialSyncDeps, runId: string): Prom
             targets.push({ ...t, top: product });
             await trx
               .insertInto("initial_sync_items")
-              .values({ run_id: runId, woo_id: t.item.id, woo_parent_id: t.item.parentId, sku: t.item.sku, outcome: "working", reason: null, at: now() })
+              .values({ run_id: runId, woo_id: t.item.id, woo_parent_id: t.item.parentId, sku: t.item.sku, outcome: "working", reason: null, at: now(), claim_seq: ++claimSeq })
               .onConflict((oc) => oc.columns(["run_id", "woo_id"]).doNothing())
               .execute();
           }
           await trx
             .insertInto("initial_sync_items")
             // A variable product's own SKU is not sent (its variations are), so it claims none.
-            .values({ run_id: runId, woo_id: product.id, woo_parent_id: null, sku: product.type === "simple" ? product.sku : null, outcome: "working", reason: null, at: now() })
+            .values({ run_id: runId, woo_id: product.id, woo_parent_id: null, sku: product.type === "simple" ? product.sku : null, outcome: "working", reason: null, at: now(), claim_seq: ++claimSeq })
             .onConflict((oc) => oc.columns(["run_id", "woo_id"]).doNothing())
             .execute();
         }
@@ -249,7 +258,7 @@ export async function runInitialSync(deps: InitialSyncDeps, runId: string): Prom
       if (pageSkus.length > 0) {
         const rows = await sql<{ sku: string; woo_id: number }>`
           SELECT sku, woo_id FROM initial_sync_items
-          WHERE run_id = ${runId} AND sku IN (${sql.join(pageSkus)}) ORDER BY rowid`.execute(db);
+          WHERE run_id = ${runId} AND sku IN (${sql.join(pageSkus)}) ORDER BY claim_seq`.execute(db);
         for (const row of rows.rows) if (!holders.has(row.sku)) holders.set(row.sku, Number(row.woo_id));
       }
       // An item the previous page is still writing (the catalogue shifted between pages) is its.
