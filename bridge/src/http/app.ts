@@ -4,6 +4,7 @@ import { requireSignature } from "./auth.js";
 import { readBody } from "./body.js";
 import { RackbeatTokenMissing } from "../account/rackbeat-account.js";
 import { BridgeError, RateLimited, UpstreamAuthFailed, UpstreamTimeout } from "../lib/errors.js";
+import { isStoreFull, storeFullMessage } from "../store/store-full.js";
 import { HttpError, sendError } from "./errors.js";
 import { healthRoutes } from "./routes/health.js";
 import { type WooKeyCheck, disconnectRoute, pairingRoutes } from "./routes/pairing.js";
@@ -61,6 +62,13 @@ export function createApp(ctx: BridgeContext, options: AppOptions): express.Expr
   app.use((error: unknown, req: Request, res: Response, _next: NextFunction) => {
     if (error instanceof HttpError) {
       sendError(res, error);
+      return;
+    }
+    if (isStoreFull(error)) {
+      // 507 Insufficient Storage: the sender keeps the data and sends it again later (the plugin's
+      // outbox keeps every event until the bridge acknowledges it).
+      ctx.log.error({ err: (error as Error)?.message, path: req.path, store: ctx.store.location }, "request refused: the store's disk is full");
+      sendError(res, new HttpError(507, "disk_full", storeFullMessage(ctx.store.location), undefined, { "Retry-After": "60" }));
       return;
     }
     const mapped = upstreamHttpError(error);

@@ -4,6 +4,7 @@ import { type BackoffPolicy, backoffDelayMs } from "../lib/backoff.js";
 import { RateLimited, Skip, errorMessage, isRetryable } from "../lib/errors.js";
 import type { Database, JobState, JobsTable } from "../store/schema.js";
 import type { Store } from "../store/store.js";
+import { isStoreFull } from "../store/store-full.js";
 import { PostgresJobStatements } from "./postgres-statements.js";
 import { SqliteJobStatements } from "./sqlite-statements.js";
 
@@ -283,10 +284,12 @@ export class JobQueue {
     }
     const at = this.now();
     const message = errorMessage(error).slice(0, 2000);
-    // Being asked to wait is not a failure of the job: it does not use up an attempt.
+    // Being asked to wait is not a failure of the job: it does not use up an attempt. Nor is a full
+    // disk under the store (the job's own writes refused): it is tried again after the backoff.
     const rateLimited = error instanceof RateLimited;
-    const attempts = rateLimited ? Math.max(0, job.attempts - 1) : job.attempts;
-    const park = !rateLimited && (!isRetryable(error) || attempts >= job.maxAttempts);
+    const notTheJobs = rateLimited || isStoreFull(error);
+    const attempts = notTheJobs ? Math.max(0, job.attempts - 1) : job.attempts;
+    const park = !notTheJobs && (!isRetryable(error) || attempts >= job.maxAttempts);
     const retryAfter = error instanceof Error && "retryAfterMs" in error ? (error.retryAfterMs as number | undefined) : undefined;
     const runAt = at + Math.max(retryAfter ?? 0, rateLimited ? 0 : backoffDelayMs(attempts, this.options.backoff, this.random));
     return this.db.transaction().execute(async (trx) => {

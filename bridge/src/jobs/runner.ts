@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { Activity } from "../activity/activity.js";
 import { UpstreamTimeout, errorMessage } from "../lib/errors.js";
+import { isStoreFull } from "../store/store-full.js";
 import type { Logger } from "../observability/logger.js";
 import type { Metrics } from "../observability/metrics.js";
 import type { Job, JobQueue } from "./queue.js";
@@ -38,9 +39,17 @@ export interface RunnerOptions {
   owner?: string;
 }
 
+/** Waits between tries while the store's disk is full: 250 ms doubling to 5 s. */
+const STORE_FULL_WAIT_MS = { first: 250, max: 5_000 };
+
 /**
  * Runs jobs from the queue with bounded concurrency. Never crashes on a handler's error: the error
  * goes to the queue (retry or park) and the loop goes on.
+ *
+ * A full disk under the store (store/store-full.ts) stops no worker: claiming pauses and says so
+ * once; a job whose outcome cannot be recorded keeps its slot and records it as soon as space is
+ * back, so work already done is not done again (if its lease runs out meanwhile, the queue's lease
+ * rules decide, as after a crash).
  */
 export class JobRunner {
   readonly owner: string;
@@ -52,6 +61,8 @@ export class JobRunner {
   private unsubscribe: (() => void) | undefined;
   private lastReclaim = 0;
   private heartbeatTimer: NodeJS.Timeout | undefined;
+  /** Since when claiming has failed because the store's disk is full (undefined: it has not). */
+  private storeFullSince: number | undefined;
 
   constructor(private readonly options: RunnerOptions) {
     this.owner = options.owner ?? `worker-${process.pid}-${randomUUID().slice(0, 8)}`;
@@ -105,14 +116,23 @@ export class JobRunner {
         const free = this.options.concurrency - this.running.size;
         if (free > 0) {
           const jobs = await this.options.queue.claim(this.owner, free, [...this.options.handlers.keys()]);
+          if (this.storeFullSince !== undefined) {
+            this.options.log.info({ full_for_ms: Date.now() - this.storeFullSince }, "the store takes writes again; jobs resume");
+            this.storeFullSince = undefined;
+          }
           for (const job of jobs) this.launch(job);
           if (jobs.length === free) continue;
         }
       } catch (error) {
-        this.options.log.error({ err: errorMessage(error) }, "job loop error; retrying");
+        if (!isStoreFull(error)) this.options.log.error({ err: errorMessage(error) }, "job loop error; retrying");
+        else if (this.storeFullSince === undefined) {
+          this.storeFullSince = Date.now();
+          this.options.log.error({ err: errorMessage(error) }, "the store's disk is full: no job is started until space is freed");
+        }
       }
+      const waitMs = this.storeFullSince === undefined ? pollMs : Math.max(pollMs, STORE_FULL_WAIT_MS.max);
       await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, pollMs);
+        const timer = setTimeout(resolve, waitMs);
         this.wake = () => {
           clearTimeout(timer);
           resolve();
@@ -129,6 +149,28 @@ export class JobRunner {
       this.wake?.();
     });
     this.running.set(job.id, { job, controller, done });
+  }
+
+  /**
+   * A write about `job` (its outcome), tried again while the store's disk is full, until the bridge
+   * stops. Any other error is thrown at once.
+   */
+  private async whileStoreFull<T>(job: Job, write: () => Promise<T>): Promise<T> {
+    let waitMs = STORE_FULL_WAIT_MS.first;
+    let said = false;
+    for (;;) {
+      try {
+        return await write();
+      } catch (error) {
+        if (!isStoreFull(error) || this.stopping) throw error;
+        if (!said) {
+          said = true;
+          this.options.log.error({ job: job.id, kind: job.kind, err: errorMessage(error) }, "the store's disk is full: the job's outcome waits in memory until it can be recorded");
+        }
+        await new Promise((resolve) => setTimeout(resolve, waitMs));
+        waitMs = Math.min(STORE_FULL_WAIT_MS.max, waitMs * 2);
+      }
+    }
   }
 
   private async execute(job: Job, controller: AbortController): Promise<void> {
@@ -176,7 +218,9 @@ export class JobRunner {
       });
       await Promise.race([handler.run(job.payload, context), timeout]);
       await flushRecord();
-      const finished = await queue.complete(job, this.owner);
+      clearTimeout(timer);
+      // The work is done: its completion is recorded even if the disk is full right now.
+      const finished = await this.whileStoreFull(job, () => queue.complete(job, this.owner));
       if (finished && flagged !== undefined && job.recordId !== null) {
         await activity.setState(job.recordId, "flagged", flagged);
       }
@@ -188,7 +232,7 @@ export class JobRunner {
         await queue.release(job, this.owner);
         return;
       }
-      const outcome = await queue.fail(job, this.owner, error).catch((e: unknown) => {
+      const outcome = await this.whileStoreFull(job, () => queue.fail(job, this.owner, error)).catch((e: unknown) => {
         jobLog().error({ err: errorMessage(e) }, "could not record job failure");
         return undefined;
       });

@@ -81,8 +81,13 @@ const STATEMENT_CACHE_SIZE = 500;
  */
 function cachingStatements(connection: SQLite.Database): { prepare(sql: string): SQLite.Statement; close(): void } {
   const cache = new Map<string, SQLite.Statement>();
+  // A failed write (SQLITE_FULL, SQLITE_IOERR…) may make SQLite roll the transaction back by itself;
+  // Kysely's ROLLBACK then fails with "no transaction is active" and that error would hide the real
+  // one. Rolling back with no transaction open is therefore a no-op, so the cause reaches the caller.
+  const noTransactionRollback = { reader: false, run: () => ({ changes: 0, lastInsertRowid: 0 }) } as unknown as SQLite.Statement;
   return {
     prepare(text: string) {
+      if (text === "rollback" && !connection.inTransaction) return noTransactionRollback;
       const cached = cache.get(text);
       if (cached && !cached.busy) {
         cache.delete(text);
