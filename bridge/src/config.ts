@@ -74,6 +74,10 @@ export const configSchema = z.object({
   OUTBOX_PULL_INTERVAL_MS: positiveInt("ms").default(30_000),
   RACKBEAT_BASE_URL: z.url({ message: "must be an absolute URL" }).default("https://app.rackbeat.com/api"),
   RACKBEAT_TIMEOUT_MS: positiveInt("ms").default(30_000),
+  RACKBEAT_RETRY_BASE_MS: positiveInt("ms")
+    .default(500)
+    .describe("first wait before a Rackbeat call that failed (5xx, timeout) is tried again within the same job; doubles each time"),
+  RACKBEAT_RETRY_MAX_MS: positiveInt("ms").default(15_000).describe("longest wait between such tries"),
   WOOCOMMERCE_TIMEOUT_MS: positiveInt("ms").default(30_000),
   CONTACT: z.string().trim().default("https://github.com/rackbeat-connector/woocommerce"),
 });

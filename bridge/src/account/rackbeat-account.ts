@@ -31,6 +31,7 @@ export async function rackbeatClient(ctx: BridgeContext): Promise<RackbeatClient
     baseUrl: ctx.config.RACKBEAT_BASE_URL,
     userAgent: { product: "rackbeat-connector-woocommerce", version: ctx.version, contact: ctx.config.CONTACT },
     timeoutMs: ctx.config.RACKBEAT_TIMEOUT_MS,
+    backoff: { baseMs: ctx.config.RACKBEAT_RETRY_BASE_MS, maxMs: ctx.config.RACKBEAT_RETRY_MAX_MS },
     metrics: ctx.metrics,
     logger: ctx.log,
   });
