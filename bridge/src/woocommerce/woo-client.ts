@@ -46,6 +46,8 @@ export interface WooOrderQuery {
   /** Order statuses (default: any except trash). */
   statuses?: string[];
   customerId?: number;
+  /** Only these order ids. */
+  include?: number[];
   /** Default "id" ascending, stable while orders are added during paging. */
   orderby?: "id" | "date" | "modified" | "include";
   order?: "asc" | "desc";
@@ -238,6 +240,7 @@ class RestWooClient implements WooClient {
       order: query.order ?? "asc",
     };
     if (query.page !== undefined) params.page = query.page;
+    if (query.include?.length) params.include = query.include.join(",");
     if (query.modifiedAfter !== undefined) params.modified_after = wooGmt(query.modifiedAfter);
     if (query.modifiedBefore !== undefined) params.modified_before = wooGmt(query.modifiedBefore);
     if (query.createdAfter !== undefined) params.after = wooGmt(query.createdAfter);
