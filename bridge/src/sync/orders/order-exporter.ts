@@ -84,6 +84,11 @@ export interface OrderExporterDeps {
   createProductsFirst?: () => CreateProductsFirst | undefined;
   /** The shop's IANA zone for orders without a local date (REST orders carry one). */
   shopTimeZone?: string;
+  /**
+   * Queues the write-back (Rackbeat number into the Woo order's meta + a note) as its own job, so
+   * it does not hold up the next orders' way into Rackbeat; without it the export writes back itself.
+   */
+  writeBackLater?: (request: { shopId: string; wooOrderId: number; rackbeatOrderNumber: number }) => Promise<void>;
 }
 
 /** An order line names a SKU Rackbeat does not have (and WooCommerce is not the product master). */
@@ -320,7 +325,7 @@ export class OrderExporter {
     await context.summarize?.({ rackbeat_order_number: created.number, rackbeat_state: stage });
 
     await this.settleStock(shopId, wooOrderId, created.number, stage, context);
-    await this.writeBack(shopId, wooOrderId, created.number, stage, context);
+    await this.writeBackOrQueue(shopId, wooOrderId, created.number, stage, context);
     return { action, rackbeatOrderNumber: created.number, stage: stage === "draft" ? "draft" : "booked" };
   }
 
@@ -389,7 +394,7 @@ export class OrderExporter {
       ...(this.deps.shopTimeZone ? { shopTimeZone: this.deps.shopTimeZone } : {}),
     });
     const fingerprint = orderFingerprint(result);
-    if (link.written_back_at === null) await this.writeBack(link.shop_id, link.woo_order_id, number, link.rackbeat_stage ?? "booked", context);
+    if (link.written_back_at === null) await this.writeBackOrQueue(link.shop_id, link.woo_order_id, number, link.rackbeat_stage ?? "booked", context);
     if (fingerprint === link.fingerprint) {
       await step("compare with Rackbeat order", "unchanged", { rackbeat_order: number });
       return { action: "unchanged", rackbeatOrderNumber: number };
@@ -455,6 +460,28 @@ export class OrderExporter {
       // The order is in Rackbeat; stock heals on its own schedule. Not a reason to fail the export.
       await context.step("stock re-read", "failed; stock's own schedule will catch up", { error: errorMessage(error) });
     }
+  }
+
+  private async writeBackOrQueue(shopId: string, wooOrderId: number, number: number, stage: string, context: ExportContext): Promise<void> {
+    if (!this.deps.writeBackLater) return this.writeBack(shopId, wooOrderId, number, stage, context);
+    await this.deps.writeBackLater({ shopId, wooOrderId, rackbeatOrderNumber: number });
+    await context.step("write back to WooCommerce", "queued", { rackbeat_order: number });
+  }
+
+  /**
+   * The queued write-back: done once per exported order (a link already written back, or no longer
+   * exported, is left alone). Serialised with the order's export.
+   */
+  handleWriteBack(request: { shopId: string; wooOrderId: number }, context: ExportContext): Promise<void> {
+    return this.lock.run(`${request.shopId}:${request.wooOrderId}`, async () => {
+      const link = await this.deps.links.get(request.shopId, request.wooOrderId);
+      if (!link || link.state !== "exported") throw new Skip("the order is not (or no longer) in Rackbeat; nothing to write back");
+      if (link.written_back_at !== null) {
+        await context.step("write back to WooCommerce", "already written", { rackbeat_order: link.rackbeat_order_number });
+        return;
+      }
+      await this.writeBack(request.shopId, request.wooOrderId, link.rackbeat_order_number, link.rackbeat_stage ?? "booked", context);
+    });
   }
 
   /** The Rackbeat number into the Woo order's meta and a note (the plugin knows the bridge's key as the writer). */

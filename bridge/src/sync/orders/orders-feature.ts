@@ -30,6 +30,9 @@ import { createWooOrdersRest } from "./woo-orders-rest.js";
 class OrderJobMalformed extends OrderNotTransferable {}
 
 export const ORDER_EXPORT_JOB = "orders:export";
+export const ORDER_WRITE_BACK_JOB = "orders:write-back";
+/** Below order exports and events: a burst's orders reach Rackbeat first, their write-backs follow. */
+const WRITE_BACK_PRIORITY = -1;
 const ORDER_TOPICS: EventTopic[] = ["order.created", "order.status_changed", "order.updated", "order.deleted"];
 export const STATUS_POLL_EVERY_MS = 60_000;
 export const RECONCILE_EVERY_MS = 5 * 60_000;
@@ -72,7 +75,24 @@ export function ordersRuntime(ctx: BridgeContext): OrdersRuntime {
   runtime = {
     links,
     woo,
-    exporter: new OrderExporter({ shops: ctx.shops, links, woo, rackbeat, stock, createProductsFirst }),
+    exporter: new OrderExporter({
+      shops: ctx.shops,
+      links,
+      woo,
+      rackbeat,
+      stock,
+      createProductsFirst,
+      writeBackLater: async ({ shopId, wooOrderId, rackbeatOrderNumber }) => {
+        await ctx.queue.enqueue({
+          kind: ORDER_WRITE_BACK_JOB,
+          idempotencyKey: `orders:write-back:${shopId}:${wooOrderId}:${rackbeatOrderNumber}`,
+          payload: { shopId, wooOrderId },
+          shopId,
+          subject: { type: "order", id: String(wooOrderId) },
+          priority: WRITE_BACK_PRIORITY,
+        });
+      },
+    }),
     poller: new OrderStatusPoller({ shops: ctx.shops, links, woo, rackbeat, stock, log: ctx.log }),
     reconciler: new OrderReconciler({ shops: ctx.shops, account: ctx.account, links, woo }),
   };
@@ -81,6 +101,7 @@ export function ordersRuntime(ctx: BridgeContext): OrdersRuntime {
 }
 
 const eventJobSchema = z.object({ shopId: z.string().min(1), event: shopEventSchema });
+const writeBackJobSchema = z.object({ shopId: z.string().min(1), wooOrderId: z.number().int().positive() });
 const exportJobSchema = z.object({
   shopId: z.string().min(1),
   wooOrderId: z.number().int().positive(),
@@ -150,6 +171,13 @@ export const ordersFeature: Feature = {
       },
     };
     for (const topic of ORDER_TOPICS) handlers.set(eventJobKind(topic), onEvent);
+    handlers.set(ORDER_WRITE_BACK_JOB, {
+      async run(payload, job) {
+        const parsed = writeBackJobSchema.safeParse(payload);
+        if (!parsed.success) throw new OrderJobMalformed(`malformed write-back job: ${parsed.error.message}`);
+        await ordersRuntime(ctx).exporter.handleWriteBack(parsed.data, exportContext(job));
+      },
+    });
     handlers.set(ORDER_EXPORT_JOB, {
       async run(payload, job) {
         const { shopId, wooOrderId, trigger } = exportJobSchema.parse(payload);
