@@ -9,16 +9,22 @@
  *   place { count, offset } → placed orders { shop, id, reference, total }
  *   resetStats / stats → the Rackbeat sandbox's counters
  *   orders → every Rackbeat order's { other_reference, total_total }
+ *   send { bridgeUrl, events: [{ shopId, secret, orderId }] } → sent-at times: each order's signed
+ *     `order.created` event POSTed to the bridge as its shop would (all at once), after every 202
  *   close
  * Pushed without asking: { type: "created", reference, at } when the Rackbeat sandbox created an
  * order (at = performance.timeOrigin + performance.now(), comparable across processes).
+ * With SOAK_SKUS set it serves the soak (bench/soak.ts) too: lib-soak-sandboxes.ts adds its operations.
  */
+import { randomUUID } from "node:crypto";
+import { signedHeaders } from "../bridge/src/http/signing.js";
 import { startRackbeatSandbox } from "../test/sandboxes/rackbeat/index.js";
 import { fixtureCheckout, FIXTURE_PRODUCTS, type FixtureScenarioKey } from "../test/sandboxes/woocommerce/fixture-shop.js";
 import { startWooSandbox, type WooSandbox } from "../test/sandboxes/woocommerce/index.js";
 
 const SHOPS = Number(process.env.SHOPS ?? 3);
 const LIMIT = { limit: Number(process.env.RB_LIMIT ?? 480), windowMs: Number(process.env.RB_WINDOW_MS ?? 600) };
+const SEND_CONCURRENCY = 100;
 const LATENCY_MS = Number(process.env.RB_LATENCY_MS ?? 50);
 const SCENARIOS: FixtureScenarioKey[] = ["A", "B", "E", "H", "G"];
 const send = (message: unknown) => process.send!(message);
@@ -62,7 +68,31 @@ function place(n: number, prefixes: string[]) {
   return { shop, id: placed.id, reference: `${prefixes[shop]}${placed.number}`, total: order.total };
 }
 
+/** One signed order.created event, as the shop's plugin sends it; resolves with when it was sent. */
+async function sendEvent(bridgeUrl: string, e: { shopId: string; secret: string; orderId: number }): Promise<number> {
+  const path = `/v1/shops/${e.shopId}/events`;
+  const body = JSON.stringify({ events: [{ event_id: randomUUID(), topic: "order.created", resource_id: e.orderId, occurred_at: new Date().toISOString() }] });
+  const at = now();
+  const response = await fetch(`${bridgeUrl}${path}`, { method: "POST", headers: { ...signedHeaders(e.shopId, e.secret, "POST", path, body), "content-type": "application/json" }, body });
+  if (response.status !== 202) throw new Error(`event refused: ${response.status} ${await response.text()}`);
+  return at;
+}
+
 const ops: Record<string, (args: any) => unknown> = {
+  // At most SEND_CONCURRENCY requests open at once (the shops' web servers are many, but a burst of
+  // 1,000 simultaneous connections overflows any listen backlog; the plugin would retry later).
+  send: async ({ bridgeUrl, events }: { bridgeUrl: string; events: { shopId: string; secret: string; orderId: number }[] }) => {
+    const sentAt: number[] = new Array(events.length);
+    let next = 0;
+    const lane = async () => {
+      while (next < events.length) {
+        const i = next++;
+        sentAt[i] = await sendEvent(bridgeUrl, events[i]!);
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(SEND_CONCURRENCY, events.length) }, lane));
+    return sentAt;
+  },
   place: ({ count, offset, prefixes }: { count: number; offset: number; prefixes: string[] }) => Array.from({ length: count }, (_, i) => place(offset + i, prefixes)),
   resetStats: () => rackbeat.resetStats(),
   stats: () => rackbeat.stats(),
@@ -73,6 +103,9 @@ const ops: Record<string, (args: any) => unknown> = {
     setImmediate(() => process.exit(0));
   },
 };
+
+// The soak's catalogue, traffic and faults (lib-soak-sandboxes.ts), only when SOAK_SKUS is set.
+if (Number(process.env.SOAK_SKUS ?? 0) > 0) Object.assign(ops, (await import("./lib-soak-sandboxes.js")).soakOps(rackbeat, woos));
 
 process.on("message", async (message: { id: number; op: string; args?: unknown }) => {
   try {

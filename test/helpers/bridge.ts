@@ -40,7 +40,8 @@ export async function startTestBridge(
       cb();
     },
   });
-  const logger = createLogger({ level: "debug", destination });
+  // Debug by default so tests can grep everything; a benchmark passes LOG_LEVEL to pay only for what it keeps.
+  const logger = createLogger({ level: (options.env?.LOG_LEVEL as "debug" | undefined) ?? "debug", destination });
   const bridge = await startBridge({
     env: { ...dir.env, DATA_DIR: dir.path, PORT: "0", LOG_LEVEL: "debug", ...options.env },
     logger,
