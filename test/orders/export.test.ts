@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Money } from "../../bridge/src/lib/money.js";
 import { META_ORDER_NUMBER } from "../../bridge/src/sync/orders/order-exporter.js";
+import { fixtureCheckout } from "../sandboxes/woocommerce/fixture-shop.js";
 import { startOrdersKit, type OrdersKit } from "./orders-kit.js";
 
 /** WooCommerce's total and VAT per rate, from the order's REST JSON. */
@@ -63,6 +64,28 @@ describe("orders export, end to end over HTTP", () => {
     await kit.waitForIdle();
     expect(kit.rackbeatOrdersFor(placed.number as string)).toHaveLength(1);
     expect(kit.rackbeat.listCustomers().length).toBe(before);
+  });
+
+  it("a new customer's first two orders exported at the same time create the customer once", async () => {
+    const base = fixtureCheckout("B", "rest-api");
+    const email = `first.time.${Date.now()}@example.test`;
+    const checkout = () => {
+      const c = { ...base, billing: { ...base.billing, email }, thenStatus: [] as never[] };
+      delete c.status;
+      delete c.setPaid;
+      return c;
+    };
+    const withEmail = () => kit.rackbeat.listCustomers().filter((c) => JSON.stringify(c).includes(email));
+    expect(withEmail()).toHaveLength(0);
+    const first = kit.place(checkout());
+    const second = kit.place(checkout());
+    const responses = await Promise.all([kit.sendEvent(first.id), kit.sendEvent(second.id)]);
+    expect(responses.map((r) => r.status)).toEqual([202, 202]);
+    await kit.waitForIdle();
+    expect(kit.rackbeatOrdersFor(first.number as string)).toHaveLength(1);
+    expect(kit.rackbeatOrdersFor(second.number as string)).toHaveLength(1);
+    expect(withEmail()).toHaveLength(1);
+    expect(kit.rackbeatOrdersFor(first.number as string)[0]!.customer_id).toBe(kit.rackbeatOrdersFor(second.number as string)[0]!.customer_id);
   });
 
   it("duplicate events (and the status change that follows) yield one Rackbeat order", async () => {

@@ -156,6 +156,8 @@ function customerIdentityDiffers(found: RackbeatCustomer, wanted: RackbeatCustom
 
 export class OrderExporter {
   private readonly lock = new PerOrderLock();
+  /** One customer match-or-create at a time per (shop, match key): two first orders make one customer. */
+  private readonly customerLock = new PerOrderLock();
 
   constructor(private readonly deps: OrderExporterDeps) {}
 
@@ -249,7 +251,10 @@ export class OrderExporter {
     const customerResult = wooOrderToRackbeatCustomer(order, settings.orders);
     let customerNumber = link.customer_number;
     if (customerNumber === null) {
-      customerNumber = await this.customer(shopId, customerResult, context);
+      const key = matchKey(customerResult);
+      customerNumber = key
+        ? await this.customerLock.run(`${shopId}:${key}`, () => this.customer(shopId, customerResult, context))
+        : await this.customer(shopId, customerResult, context);
       await this.deps.links.update(shopId, wooOrderId, { customer_number: customerNumber });
     } else {
       await step("customer", "from earlier attempt", { customer: customerNumber });
