@@ -37,6 +37,9 @@ export interface Feature {
   /** Routes with their own authentication (e.g. Rackbeat webhooks with a token). */
   publicRoutes?: (router: Router, ctx: BridgeContext) => void;
   status?: (shopId: string, ctx: BridgeContext) => Promise<Record<string, unknown>>;
-  /** Periodic work, run by the scheduler every `everyMs`. */
-  tasks?: (ctx: BridgeContext) => { name: string; everyMs: number; run: () => Promise<void> }[];
+  /**
+   * Periodic work, run by the scheduler every `everyMs`; with `atStart`, also once right after the
+   * bridge starts (to pick up work a process that died — kill -9 — held only in memory).
+   */
+  tasks?: (ctx: BridgeContext) => { name: string; everyMs: number; atStart?: boolean; run: () => Promise<void> }[];
 }

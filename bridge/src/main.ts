@@ -130,6 +130,7 @@ export async function startBridge(options: StartOptions = {}): Promise<RunningBr
       const timer = setInterval(() => void runTask(task.name), task.everyMs);
       timer.unref();
       timers.push(timer);
+      if (task.atStart) void runTask(task.name);
     }
   }
   log.info({ url, store: store.location, version: BRIDGE_VERSION, public_url: config.PUBLIC_URL ?? null }, "bridge listening");

@@ -220,6 +220,9 @@ export function createStockFeature(options: StockOptions = {}): Feature {
         {
           name: "stock-sweep",
           everyMs: Math.max(stock.options.coalesceMs * 40, 60_000),
+          // Figures waiting to be written live in memory (the fan-out's pending set): after a
+          // restart — a crash or kill -9 mid fan-out included — whatever was not written goes out now.
+          atStart: true,
           run: guarded("stock-sweep", async () => {
             await stock.store.pruneReservations(30 * 86_400_000);
             await stock.sweep();
