@@ -116,6 +116,8 @@ export interface SandboxStats {
   peakInWindow: number;
   hung: number;
   lostResponses: number;
+  /** Requests answered 503 because the sandbox was down (`outage`). */
+  refusedWhileDown: number;
 }
 
 export interface SandboxConfig {
@@ -142,6 +144,7 @@ export class RackbeatSandbox {
   private server: Server | null = null;
   private latency: number | { min: number; max: number } | null;
   private counters = RackbeatSandbox.emptyStats();
+  private downUntil = 0;
 
   constructor(options: RackbeatSandboxOptions = {}) {
     this.tokens = options.tokens && options.tokens.length > 0 ? [...options.tokens] : [randomToken(40)];
@@ -172,7 +175,7 @@ export class RackbeatSandbox {
   }
 
   private static emptyStats(): SandboxStats {
-    return { requests: 0, byRoute: {}, byStatus: {}, sent429: 0, rateLimited: 0, injected429: 0, peakInWindow: 0, hung: 0, lostResponses: 0 };
+    return { requests: 0, byRoute: {}, byStatus: {}, sent429: 0, rateLimited: 0, injected429: 0, peakInWindow: 0, hung: 0, lostResponses: 0, refusedWhileDown: 0 };
   }
 
   /** The first accepted token. */
@@ -273,6 +276,21 @@ export class RackbeatSandbox {
     return this.faults.remove(id);
   }
 
+  /**
+   * [sandbox-only] Rackbeat is down for `ms`: every `/api` request is answered 503 with an HTML
+   * maintenance page (as a load balancer in front of a stopped API would), before any token check or
+   * handler. Webhooks are not affected. Resolves when the sandbox is back.
+   */
+  outage(ms: number): Promise<void> {
+    this.downUntil = Date.now() + ms;
+    return sleep(ms);
+  }
+
+  /** Whether an `outage` is in progress. */
+  get down(): boolean {
+    return Date.now() < this.downUntil;
+  }
+
   clearFaults(): void {
     this.faults.clear();
     this.dispatcher.faults = { duplicates: 0, reorderWindowMs: 0 };
@@ -360,6 +378,11 @@ export class RackbeatSandbox {
   }
 
   private async gateAsync(req: Request, res: Response, next: NextFunction): Promise<void> {
+    if (this.down) {
+      this.counters.refusedWhileDown++;
+      res.status(503).type("html").send("<html><body><h1>503 Service Unavailable</h1>Rackbeat is down for maintenance.</body></html>");
+      return;
+    }
     const latency = this.latency;
     if (latency !== null) {
       const ms = typeof latency === "number" ? latency : latency.min + Math.random() * (latency.max - latency.min);
@@ -429,6 +452,17 @@ export class RackbeatSandbox {
         };
         const original = res.json.bind(res);
         res.json = lose;
+        return true;
+      }
+      case "slow-response": {
+        // The handler runs and its change is applied; the answer leaves `ms` later.
+        const original = res.json.bind(res);
+        res.json = (body: unknown) => {
+          setTimeout(() => {
+            if (!res.socket?.destroyed) original(body);
+          }, effect.ms);
+          return res;
+        };
         return true;
       }
     }

@@ -9,13 +9,16 @@
  * - rate-limit:    answer 429 with `Retry-After: retryAfterSeconds` (a "429 storm" with times > 1).
  * - lose-response: run the handler — the change is applied — then lose the answer: destroy the
  *                  connection (mode "destroy") or answer `status` (mode "status", default 500).
+ * - slow-response: run the handler — the change is applied — then hold the answer back `ms`
+ *                  (a caller that dies meanwhile never learns that its request took effect).
  */
 export type FaultEffect =
   | { kind: "latency"; ms: number }
   | { kind: "status"; status: number; body?: unknown }
   | { kind: "hang" }
   | { kind: "rate-limit"; retryAfterSeconds: number }
-  | { kind: "lose-response"; mode: "destroy" | "status"; status?: number };
+  | { kind: "lose-response"; mode: "destroy" | "status"; status?: number }
+  | { kind: "slow-response"; ms: number };
 
 export type FaultRule = FaultEffect & {
   method?: string;

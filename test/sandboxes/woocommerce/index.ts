@@ -26,6 +26,7 @@ import type { SeedProduct } from "./seed.js";
 import { WooShop, type WriteLogEntry } from "./shop-state.js";
 import type { Coupon, CustomerRecord, OrderStatus, ShippingZone, ShopSettings, TaxClass, TaxRate } from "./shop-model.js";
 import { handleControl } from "./control-api.js";
+import { PluginOutbox } from "./plugin-outbox.js";
 
 export type HttpsMode = "none" | "assume" | "forwarded-proto";
 
@@ -75,6 +76,11 @@ export interface WooSandbox {
   readonly port: number;
   /** Direct access to the shop state (tests may inspect it; prefer the methods below). */
   readonly shop: WooShop;
+  /**
+   * The Rackbeat plugin's outbox double (plugin-outbox.ts): events recorded, pushed to the bridge,
+   * and the signed pull routes under /wp-json/rackbeat-connector/v1/outbox served by this sandbox.
+   */
+  readonly plugin: PluginOutbox;
   close(): Promise<void>;
 
   createKey(options?: { permissions?: KeyPermissions; description?: string; userId?: number }): CreatedKey;
@@ -124,6 +130,7 @@ export async function startWooSandbox(options: WooSandboxOptions = {}): Promise<
   const host = options.host ?? "127.0.0.1";
   const sockets = new Set<Socket>();
   let siteUrl = options.siteUrl?.replace(/\/+$/, "") ?? "";
+  const plugin = new PluginOutbox(clock);
 
   const sandbox: WooSandbox = {
     get url() {
@@ -136,6 +143,7 @@ export async function startWooSandbox(options: WooSandboxOptions = {}): Promise<
       return (server.address() as AddressInfo).port;
     },
     shop,
+    plugin,
     close: () =>
       new Promise<void>((resolve) => {
         for (const s of sockets) s.destroy();
@@ -267,6 +275,14 @@ export async function startWooSandbox(options: WooSandboxOptions = {}): Promise<
       if (terminal.retryAfter !== undefined) headers["Retry-After"] = terminal.retryAfter;
       log.status = status;
       send(res, status, headers, terminal.body ?? faultBody(status));
+      return;
+    }
+
+    // The Rackbeat plugin's own routes are WordPress REST routes too: faults above apply to them.
+    const pluginAnswer = plugin.handle({ method, route, pathWithQuery: rawUrl, query: new URLSearchParams(rawQuery), headers: req.headers, rawBody: rawBody.toString("utf8") });
+    if (pluginAnswer) {
+      log.status = pluginAnswer.status;
+      send(res, pluginAnswer.status, { ...baseHeaders(siteUrl), "Content-Type": "application/json; charset=UTF-8" }, pluginAnswer.body);
       return;
     }
 
