@@ -12,6 +12,10 @@ import { expect } from "vitest";
 import { RACKBEAT_TOKEN_KEY } from "../../bridge/src/account/rackbeat-account.js";
 import { signedHeaders } from "../../bridge/src/http/signing.js";
 import type { Database } from "../../bridge/src/store/schema.js";
+import { registerOrderStockHooks } from "../../bridge/src/sync/orders/order-hooks.js";
+import { ordersFeature } from "../../bridge/src/sync/orders/orders-feature.js";
+import { type TestBridge, startTestBridge } from "../helpers/bridge.js";
+import type { FreshStore } from "../postgres/test-databases.js";
 import { type RackbeatSandbox, type RackbeatSandboxOptions, startRackbeatSandbox } from "../sandboxes/rackbeat/index.js";
 import { FIXTURE_PRODUCTS, type FixtureScenarioKey, fixtureCheckout } from "../sandboxes/woocommerce/fixture-shop.js";
 import { type CheckoutInput, type WooSandbox, startWooSandbox } from "../sandboxes/woocommerce/index.js";
@@ -192,6 +196,19 @@ export interface PlacedOrder {
   number: string;
 }
 
+/**
+ * A bridge in this process with the orders feature (stock hooks no-ops, as in drill-bridge.ts) on
+ * `fresh` — a store the caller owns, so the bridge can be closed and started again on it.
+ */
+export async function startOrdersBridge(fresh: FreshStore, rackbeat: RackbeatSandbox, env: Record<string, string>): Promise<TestBridge> {
+  const bridge = await startTestBridge({ dataDir: fresh.dataDir, env: { ...fresh.env, RACKBEAT_BASE_URL: rackbeat.baseUrl, ...env }, features: [ordersFeature] });
+  const none = async () => undefined;
+  registerOrderStockHooks(bridge.ctx, { start: none, settle: none, release: none });
+  return bridge;
+}
+
+export const accessOf = (bridge: TestBridge): BridgeAccess => ({ url: bridge.url, db: bridge.ctx.store.db, pairing: bridge.ctx.pairing, account: bridge.ctx.account });
+
 /** Pairs a WooCommerce sandbox with the bridge as the plugin does: `POST /v1/pair` with a real REST key of the shop. */
 export async function pairOverHttp(bridge: BridgeAccess, woo: WooSandbox, name: string): Promise<{ shopId: string; shopSecret: string }> {
   const key = woo.createKey({ permissions: "read_write" });
@@ -245,8 +262,11 @@ export interface OrdersRig {
   startDelivery(everyMs?: number): { stop(): Promise<void> };
   /** Resolves when every placed order is in Rackbeat, the outbox is empty and the bridge has nothing left to do. */
   drained(db: Kysely<Database>, timeoutMs?: number): Promise<void>;
-  /** sent = orders placed; arrived = those in Rackbeat; duplicates = extra Rackbeat orders for one shop order (or for none). */
-  tally(): Tally & { writtenBack: number };
+  /**
+   * sent = orders placed (all, or `orders`); arrived = those in Rackbeat; duplicates = extra
+   * Rackbeat orders for one of them, plus Rackbeat orders for no order placed in this shop.
+   */
+  tally(orders?: PlacedOrder[]): Tally & { writtenBack: number };
   close(): Promise<void>;
 }
 
@@ -313,20 +333,21 @@ export async function startOrdersRig(options: { rackbeat?: RackbeatSandboxOption
         return (await openJobs(db)) === 0;
       }, `${placed.length} orders in Rackbeat, the outbox empty and the bridge idle`, timeoutMs);
     },
-    tally() {
+    tally(orders = placed) {
       const byRef = new Map<string, number>();
       for (const o of rackbeat.listOrders()) byRef.set(String(o.other_reference), (byRef.get(String(o.other_reference)) ?? 0) + 1);
-      const ours = new Set(placed.map((p) => p.number));
+      const all = new Set(placed.map((p) => p.number));
+      const these = new Set(orders.map((p) => p.number));
       let duplicates = 0;
-      for (const [ref, count] of byRef) duplicates += ours.has(ref) ? count - 1 : count;
-      const arrived = placed.filter((p) => (byRef.get(p.number) ?? 0) > 0).length;
+      for (const [ref, count] of byRef) duplicates += these.has(ref) ? count - 1 : all.has(ref) ? 0 : count;
+      const arrived = orders.filter((p) => (byRef.get(p.number) ?? 0) > 0).length;
       // The Rackbeat number shows on the WooCommerce order (meta written back by the bridge).
       const numbers = new Map(rackbeat.listOrders().map((o) => [String(o.other_reference), String(o.number)]));
-      const writtenBack = placed.filter((p) => {
+      const writtenBack = orders.filter((p) => {
         const meta = (woo.getOrder(p.id)?.meta_data as { key: string; value: unknown }[] | undefined) ?? [];
         return meta.some((m) => m.key === "_rackbeat_order_number" && String(m.value) === numbers.get(p.number));
       }).length;
-      return { sent: placed.length, arrived, duplicates, losses: placed.length - arrived, writtenBack };
+      return { sent: orders.length, arrived, duplicates, losses: orders.length - arrived, writtenBack };
     },
     async close() {
       await woo.close();
