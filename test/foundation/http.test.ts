@@ -2,14 +2,14 @@ import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { signedHeaders } from "../../bridge/src/http/signing.js";
 import { type TestBridge, startTestBridge } from "../helpers/bridge.js";
-import { storeKinds } from "../postgres/test-databases.js";
+import { defaultStoreKind } from "../postgres/test-databases.js";
 
 let bridge: TestBridge;
 let shopA: { shopId: string; shopSecret: string };
 let shopB: { shopId: string; shopSecret: string };
 
-// The HTTP foundation on both engines, each bridge on a fresh store.
-describe.each(storeKinds)("bridge HTTP on $name", (kind) => {
+// The HTTP foundation on this run's engine (one per vitest project), each bridge on a fresh store.
+describe.each([defaultStoreKind])("bridge HTTP on $name", (kind) => {
   beforeAll(async () => {
     // Workers off: these tests look at what is stored, not at what runs.
     bridge = await startTestBridge({ runWorkers: false, store: kind });

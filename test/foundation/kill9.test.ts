@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { Activity } from "../../bridge/src/activity/activity.js";
 import { JobQueue } from "../../bridge/src/jobs/queue.js";
-import { storeKinds } from "../postgres/test-databases.js";
+import { defaultStoreKind } from "../postgres/test-databases.js";
 
 const children: ChildProcess[] = [];
 afterEach(() => {
@@ -32,7 +32,7 @@ const waitFor = async (check: () => boolean | Promise<boolean>, ms = 20_000) => 
   }
 };
 
-describe.each(storeKinds)("kill -9 of a worker process on $name", (kind) => {
+describe.each([defaultStoreKind])("kill -9 of a worker process on $name", (kind) => {
   it("loses no job, re-runs the interrupted ones after their lease, and completes each exactly once", async () => {
     const fresh = await kind.create();
     const journal = join(fresh.dataDir, "journal.txt");

@@ -1,15 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type RackbeatSandbox, startRackbeatSandbox } from "../sandboxes/rackbeat/index.js";
 import { type TestBridge, startTestBridge } from "../helpers/bridge.js";
-import { storeKinds } from "../postgres/test-databases.js";
+import { defaultStoreKind } from "../postgres/test-databases.js";
 
 let rackbeat: RackbeatSandbox;
 let bridge: TestBridge;
 let shop: { shopId: string; shopSecret: string };
 const TOKEN = "rb-test-token-0123456789abcdefghijklmnop";
 
-// Settings and the account on both engines, each bridge on a fresh store.
-describe.each(storeKinds)("settings and account on $name", (kind) => {
+// Settings and the account on this run's engine (one per vitest project), each bridge on a fresh store.
+describe.each([defaultStoreKind])("settings and account on $name", (kind) => {
   beforeAll(async () => {
     rackbeat = await startRackbeatSandbox({ tokens: [TOKEN], account: { id: 4711, companyName: "Nordic Gear ApS" } });
     bridge = await startTestBridge({ runWorkers: false, store: kind, env: { RACKBEAT_BASE_URL: rackbeat.baseUrl } });

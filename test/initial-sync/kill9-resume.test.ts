@@ -2,15 +2,19 @@ import { type ChildProcess, fork } from "node:child_process";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import type { InitialSyncProgress } from "../../bridge/src/sync/initial/initial-sync-run.js";
-import { tempDir } from "../helpers/temp-dir.js";
+import { type FreshStore, defaultStoreKind } from "../postgres/test-databases.js";
 import { GeneratedCatalog } from "../products/generated-catalog.js";
 import { type RackbeatSandbox, startRackbeatSandbox } from "../sandboxes/rackbeat/index.js";
 
 const children: ChildProcess[] = [];
 let sandbox: RackbeatSandbox | undefined;
+let fresh: FreshStore | undefined;
 afterEach(async () => {
   for (const c of children) if (c.exitCode === null) c.kill("SIGKILL");
+  await Promise.all(children.map((c) => (c.exitCode === null && c.signalCode === null ? new Promise((r) => c.once("exit", r)) : undefined)));
   await sandbox?.close();
+  await fresh?.cleanup();
+  fresh = undefined;
 });
 
 function startChild(env: Record<string, string>, onProgress: (p: InitialSyncProgress | undefined) => void): ChildProcess {
@@ -34,9 +38,18 @@ describe("initial sync killed with kill -9", () => {
     const catalog = new GeneratedCatalog({ products: PRODUCTS });
     const expected = [...catalog.expected()];
     // Slow enough that the kill lands mid-run: 300 requests per second.
-    sandbox = await startRackbeatSandbox({ rateLimit: { limit: 150, windowMs: 500 } });
-    const dir = tempDir("rbc-initial-kill9-");
-    const env = { DATA_DIR: dir.path, RACKBEAT_BASE_URL: sandbox.baseUrl, RACKBEAT_TOKEN: sandbox.token, PRODUCTS: String(PRODUCTS) };
+    const limit = { limit: 150, windowMs: 500 };
+    sandbox = await startRackbeatSandbox({ rateLimit: limit });
+    // Both processes on one store of this run's engine (SQLite file or PostgreSQL database).
+    fresh = await defaultStoreKind.create();
+    const env = {
+      ...fresh.env,
+      RACKBEAT_BASE_URL: sandbox.baseUrl,
+      RACKBEAT_TOKEN: sandbox.token,
+      RB_LIMIT: String(limit.limit),
+      RB_WINDOW_MS: String(limit.windowMs),
+      PRODUCTS: String(PRODUCTS),
+    };
 
     const first = startChild({ ...env, START: "1" }, () => undefined);
     await waitFor(() => sandbox!.state.products.size >= expected.length / 3);
@@ -57,6 +70,5 @@ describe("initial sync killed with kill -9", () => {
     const routes = sandbox.stats().byRoute;
     expect(routes["POST /products"]).toBe(expected.length);
     expect(routes["POST /inventory-adjustments"]).toBe(expected.filter((e) => e.stock !== 0).length);
-    dir.cleanup();
   }, 120_000);
 });

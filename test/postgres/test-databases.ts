@@ -33,10 +33,19 @@ export interface TestDatabase {
   drop(): Promise<void>;
 }
 
-/** A new empty database `rbc_test_<random>`; `drop()` removes it (ending any connection left open). */
+/**
+ * A new empty database `rbc_test_<random>`; `drop()` removes it (ending any connection left open).
+ * Its commits do not wait for the WAL to reach the disk (`synchronous_commit = off`), as the test
+ * SQLite stores do not (WAL with synchronous NORMAL): a killed bridge process loses nothing either
+ * way, only a crash of the machine would. Waiting for an fsync per commit made the suite on
+ * PostgreSQL a few times slower than on SQLite without testing anything more.
+ */
 export async function createTestDatabase(): Promise<TestDatabase> {
   const name = `rbc_test_${randomBytes(6).toString("hex")}`;
-  await admin((c) => c.query(`CREATE DATABASE ${name}`));
+  await admin(async (c) => {
+    await c.query(`CREATE DATABASE ${name}`);
+    await c.query(`ALTER DATABASE ${name} SET synchronous_commit = off`);
+  });
   const url = new URL(ADMIN_URL);
   url.pathname = `/${name}`;
   return {
@@ -96,11 +105,35 @@ export const postgresStores: StoreKind = {
   },
 };
 
-/** Both engines, for `describe.each(storeKinds)("… (%s)", …)`-style suites. */
+/**
+ * Both engines in one run. Store tests do not need it: `npm test` runs the bridge suite once per
+ * engine (vitest projects `bridge` and `bridge-postgres`), so a test uses `defaultStoreKind` and is
+ * run on each. Only a test comparing the two engines side by side wants both here.
+ */
 export const storeKinds: StoreKind[] = [sqliteStores, postgresStores];
 
 /**
- * The engine `startTestBridge` uses when a test does not choose: RBC_TEST_STORE=postgres runs the
- * whole suite's bridges on PostgreSQL (each on its own database).
+ * The engine of this run, for every test that opens a store or starts a bridge without a reason to
+ * pin one: RBC_TEST_STORE=postgres (set by the `bridge-postgres` vitest project) makes it PostgreSQL,
+ * each store on its own fresh database; otherwise SQLite in a temp directory. `startTestBridge` uses it.
  */
 export const defaultStoreKind: StoreKind = process.env.RBC_TEST_STORE === "postgres" ? postgresStores : sqliteStores;
+
+/** A fresh store of this run's engine, opened (migrated); `cleanup()` closes it and removes its data. */
+export async function openTestStore(options: Partial<OpenStoreOptions> = {}): Promise<{ store: Store; fresh: FreshStore; cleanup(): Promise<void> }> {
+  const fresh = await defaultStoreKind.create();
+  try {
+    const store = await fresh.open(options);
+    return {
+      store,
+      fresh,
+      async cleanup() {
+        await store.close().catch(() => undefined);
+        await fresh.cleanup();
+      },
+    };
+  } catch (error) {
+    await fresh.cleanup();
+    throw error;
+  }
+}

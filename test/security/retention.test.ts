@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type RunningBridge, startBridge } from "../../bridge/src/main.js";
 import { createLogger } from "../../bridge/src/observability/logger.js";
 import { ordersFeature } from "../../bridge/src/sync/orders/orders-feature.js";
-import { tempDir } from "../helpers/temp-dir.js";
+import { type FreshStore, defaultStoreKind } from "../postgres/test-databases.js";
 import { rawRequest, signed, snapshotStore } from "./security-kit.js";
 
 const DAY = 24 * 3600 * 1000;
@@ -20,7 +20,7 @@ const PERSONAL = { name: "Birgitte Retentionsen", email: "birgitte.retention@exa
 
 let clock = Date.parse("2026-01-10T10:00:00Z");
 let bridge: RunningBridge;
-let dir: { path: string; cleanup: () => void };
+let fresh: FreshStore | undefined;
 let shopId = "";
 let shopSecret = "";
 
@@ -34,9 +34,9 @@ async function postEvent(resourceId: number): Promise<number> {
 }
 
 beforeAll(async () => {
-  dir = tempDir("rbc-retention-");
+  fresh = await defaultStoreKind.create();
   bridge = await startBridge({
-    env: { DATA_DIR: dir.path, PORT: "0", RETENTION_DAYS: "1", LOG_LEVEL: "silent" },
+    env: { ...fresh.env, PORT: "0", RETENTION_DAYS: "1", LOG_LEVEL: "silent" },
     logger: createLogger({ level: "silent", destination: new Writable({ write: (_c, _e, cb) => cb() }) }),
     features: [ordersFeature],
     runWorkers: false,
@@ -56,7 +56,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await bridge?.close();
-  dir?.cleanup();
+  await fresh?.cleanup();
 });
 
 describe("retention with RETENTION_DAYS=1 and an injected clock", () => {

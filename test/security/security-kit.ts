@@ -93,22 +93,31 @@ export const PUBLIC_ROUTES = new Set(["GET /healthz", "GET /metrics", "POST /v1/
 export type Snapshot = Record<string, unknown[]>;
 
 /**
- * Every row of every table. `shops.last_contact_at` is left out: a correctly signed request is a
- * contact from the shop even when its body is then refused (protocol.md §5 "last contact").
+ * Every row of every table (SQLite or PostgreSQL), each table's rows in one fixed order (sorted by
+ * their content: PostgreSQL has no rowid). `shops.last_contact_at` is left out: a correctly signed
+ * request is a contact from the shop even when its body is then refused (protocol.md §5 "last contact").
  */
 export async function snapshotStore(ctx: BridgeContext, options: { ignore?: string[] } = {}): Promise<Snapshot> {
-  const tables = await sql<{ name: string }>`select name from sqlite_master where type = 'table' and name not like 'sqlite_%' and name not like 'kysely_%' order by name`.execute(ctx.store.db);
+  const db = ctx.store.db;
+  const tables =
+    ctx.store.dialect === "postgres"
+      ? await sql<{ name: string }>`select table_name as name from information_schema.tables
+          where table_schema = current_schema() and table_type = 'BASE TABLE' and table_name not like 'kysely_%' order by table_name`.execute(db)
+      : await sql<{ name: string }>`select name from sqlite_master where type = 'table' and name not like 'sqlite_%' and name not like 'kysely_%' order by name`.execute(db);
+  if (tables.rows.length === 0) throw new Error("snapshotStore: the store lists no tables");
   const out: Snapshot = {};
   for (const { name } of tables.rows) {
     if (options.ignore?.includes(name)) continue;
-    const rows = await sql<Record<string, unknown>>`select * from ${sql.table(name)} order by rowid`.execute(ctx.store.db).catch(async () =>
-      sql<Record<string, unknown>>`select * from ${sql.table(name)}`.execute(ctx.store.db),
-    );
-    out[name] = rows.rows.map((row) => {
-      const copy = { ...row };
-      if (name === "shops") delete copy.last_contact_at;
-      return copy;
-    });
+    const rows = await sql<Record<string, unknown>>`select * from ${sql.table(name)}`.execute(db);
+    out[name] = rows.rows
+      .map((row) => {
+        const copy = { ...row };
+        if (name === "shops") delete copy.last_contact_at;
+        return copy;
+      })
+      .map((row) => ({ row, key: JSON.stringify(row) }))
+      .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
+      .map(({ row }) => row);
   }
   return out;
 }

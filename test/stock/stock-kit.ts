@@ -5,7 +5,8 @@
  * are plain http:// (no HTTPS assumed), so the bridge's REST keys work only as OAuth 1.0a signatures.
  */
 import { createServer } from "node:net";
-import { createRackbeatClient, type RackbeatClient, sharedRateGateFor } from "../../bridge/src/rackbeat/index.js";
+import { createRackbeatClient, type RackbeatClient } from "../../bridge/src/rackbeat/index.js";
+import { rateGateFor } from "../../bridge/src/rackbeat/postgres-rate-gate.js";
 import { RACKBEAT_TOKEN_KEY } from "../../bridge/src/account/rackbeat-account.js";
 import { parseShopSettings, type ShopSettingsInput } from "../../bridge/src/settings/shop-settings.js";
 import { createStockFeature, stockService, type StockOptions, type StockService } from "../../bridge/src/sync/stock/index.js";
@@ -62,8 +63,6 @@ async function freePort(): Promise<number> {
 
 export async function startStockKit(options: KitOptions): Promise<StockKit> {
   const rackbeat = await startRackbeatSandbox({ rateLimit: false, ...options.rackbeat });
-  // The bridge's client shares one gate per token; make it roomy for tests before the bridge does.
-  sharedRateGateFor(rackbeat.token, { limit: 100_000, windowMs: 1_000, maxConcurrent: 16 });
   rackbeat.seedProducts(Object.entries(options.products).map(([number, stock]) => ({ number, stock })));
   const [customer] = rackbeat.seedCustomers([{ name: "Webshop customer" }]) as [number];
 
@@ -72,6 +71,9 @@ export async function startStockKit(options: KitOptions): Promise<StockKit> {
   if (options.publicUrl !== false) env.PUBLIC_URL = `http://127.0.0.1:${port}`;
   const feature = createStockFeature({ coalesceMs: 30, ...options.stock });
   const bridge = await startTestBridge({ env, features: [feature] });
+  // The bridge's clients share one gate per token — in memory on SQLite, in the database on
+  // PostgreSQL (once the bridge started): make it roomy for tests before the bridge first uses it.
+  rateGateFor(rackbeat.token, { limit: 100_000, windowMs: 1_000, maxConcurrent: 16 });
   await bridge.ctx.account.setSecret(RACKBEAT_TOKEN_KEY, rackbeat.token);
   const stock = stockService(bridge.ctx);
 

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { type FreshStore, storeKinds } from "../../../test/postgres/test-databases.js";
+import { type FreshStore, defaultStoreKind } from "../../../test/postgres/test-databases.js";
 import { Activity } from "../activity/activity.js";
 import { RateLimited, Skip, UpstreamRejected, UpstreamUnavailable } from "../lib/errors.js";
 import type { Store } from "../store/store.js";
@@ -25,8 +25,9 @@ function queueOn(s: Store, options: Partial<ConstructorParameters<typeof JobQueu
   };
 }
 
-// Every test runs on both engines, each on a fresh store (a temp SQLite file, a new PostgreSQL database).
-describe.each(storeKinds)("JobQueue on $name", (kind) => {
+// Every test runs on this run's engine (the bridge and bridge-postgres projects run both), each on a
+// fresh store (a temp SQLite file, a new PostgreSQL database).
+describe.each([defaultStoreKind])("JobQueue on $name", (kind) => {
 beforeEach(async () => {
   fresh = await kind.create();
   clock = 1_700_000_000_000;

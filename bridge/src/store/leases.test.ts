@@ -1,9 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { type FreshStore, storeKinds } from "../../../test/postgres/test-databases.js";
+import { type FreshStore, defaultStoreKind } from "../../../test/postgres/test-databases.js";
 import { withLease } from "./leases.js";
 import type { Store } from "./store.js";
 
-describe.each(storeKinds)("withLease on $name", (kind) => {
+describe.each([defaultStoreKind])("withLease on $name", (kind) => {
   let fresh: FreshStore;
   // Two stores on one database: two bridge processes as far as the lease can tell.
   let a: Store;
