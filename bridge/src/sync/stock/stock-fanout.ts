@@ -21,6 +21,10 @@ export interface FanoutDeps {
 
 /** More SKUs than this arriving for one shop within one window means a burst is under way. */
 const BURST_ARRIVALS_PER_WINDOW = 10;
+/** The longest a burst's remainder waits for a full batch (in windows) when no call goes out meanwhile. */
+const BURST_MAX_HOLD_WINDOWS = 25;
+/** The longest SKUs lowered by an order wait for a full batch during a burst (in windows). */
+const URGENT_MAX_WAIT_WINDOWS = 2;
 
 export interface FanoutStats {
   /** Batch calls made to WooCommerce (successful or not). */
@@ -54,6 +58,8 @@ export class StockFanout {
   private readonly burstUntil = new Map<string, number>();
   /** Per shop, SKUs lowered by an order in flight: they go first into the next call. */
   private readonly urgent = new Map<string, Set<string>>();
+  /** Since when a shop's urgent SKUs have waited for a full batch (bursts only). */
+  private readonly urgentSince = new Map<string, number>();
   private readonly idleWaiters: (() => void)[] = [];
   private closed = false;
 
@@ -122,6 +128,7 @@ export class StockFanout {
       let u = this.urgent.get(shopId);
       if (!u) this.urgent.set(shopId, (u = new Set()));
       for (const s of skus) u.add(s);
+      if (!this.urgentSince.has(shopId)) this.urgentSince.set(shopId, Date.now());
     }
     this.schedule(shopId, delayMs);
   }
@@ -149,25 +156,41 @@ export class StockFanout {
     let skus = urgent ? [...urgent, ...[...set].filter((s) => !urgent.has(s))].filter((s) => set.has(s)) : [...set];
     this.dirty.delete(shopId);
     // While a burst is arriving (many SKUs came in during the last window), write whole batches of
-    // 100 only and keep the remainder for the next window, so each call carries a full batch — for
-    // at most five windows (SKUs lowered by an order go first); once arrivals slow down, everything pending goes.
+    // 100 only and keep the remainder for a later window, so each call carries a full batch; once
+    // arrivals slow down (the burst ends two windows after the last busy one), everything pending
+    // goes, and nothing waits longer than BURST_MAX_HOLD_WINDOWS windows.
+    // SKUs lowered by an order in flight lead the list. Outside a burst they go at once (no window).
+    // In a burst they ride the next full batch — which leaves within a window or two while SKUs pour
+    // in — and force a call of their own (filled up to 100 with the others) only after waiting
+    // URGENT_MAX_WAIT_WINDOWS windows. A call per order per shop would otherwise double the calls of
+    // a burst that coincides with orders (20 shops × 2 orders/s), while the wait stays well inside
+    // the time a change needs to travel anyway.
     const arrived = this.added.get(shopId) ?? 0;
     this.added.set(shopId, 0);
-    if (arrived >= BURST_ARRIVALS_PER_WINDOW) this.burstUntil.set(shopId, Date.now() + 2 * this.deps.coalesceMs);
-    const burst = Date.now() < (this.burstUntil.get(shopId) ?? 0);
-    const remainder = skus.length % WOO_BATCH_LIMIT;
-    const since = this.holdingSince.get(shopId) ?? Date.now();
-    // SKUs lowered by an order in flight are never held back (they come first in the list).
+    const now = Date.now();
+    if (arrived >= BURST_ARRIVALS_PER_WINDOW) this.burstUntil.set(shopId, now + 2 * this.deps.coalesceMs);
+    const burst = now < (this.burstUntil.get(shopId) ?? 0);
+    const since = this.holdingSince.get(shopId) ?? now;
     const urgentCount = urgent ? skus.filter((s) => urgent.has(s)).length : 0;
-    if (burst && remainder !== 0 && urgentCount < skus.length && Date.now() - since < 5 * this.deps.coalesceMs) {
-      const take = Math.max(skus.length - remainder, urgentCount);
+    const urgentSince = this.urgentSince.get(shopId) ?? now;
+    const whole = skus.length - (skus.length % WOO_BATCH_LIMIT);
+    const urgentDue = urgentCount > 0 && now - urgentSince >= URGENT_MAX_WAIT_WINDOWS * this.deps.coalesceMs;
+    const withUrgent = urgentDue ? Math.min(skus.length, Math.ceil(urgentCount / WOO_BATCH_LIMIT) * WOO_BATCH_LIMIT) : 0;
+    const take = Math.max(whole, withUrgent);
+    if (burst && take < skus.length && now - since < BURST_MAX_HOLD_WINDOWS * this.deps.coalesceMs) {
       const held = skus.slice(take);
       this.dirty.set(shopId, new Set(held));
-      const stillUrgent = held.filter((s) => urgent?.has(s));
-      if (stillUrgent.length > 0) this.urgent.set(shopId, new Set(stillUrgent));
       skus = skus.slice(0, take);
-      this.holdingSince.set(shopId, since);
-    } else this.holdingSince.delete(shopId);
+      this.holdingSince.set(shopId, take > 0 ? now : since);
+      const stillUrgent = urgent ? held.filter((s) => urgent.has(s)) : [];
+      if (stillUrgent.length > 0) {
+        this.urgent.set(shopId, new Set(stillUrgent));
+        this.urgentSince.set(shopId, urgentSince);
+      } else this.urgentSince.delete(shopId);
+    } else {
+      this.holdingSince.delete(shopId);
+      this.urgentSince.delete(shopId);
+    }
     if (skus.length === 0) {
       this.schedule(shopId, this.deps.coalesceMs);
       return;
