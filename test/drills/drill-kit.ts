@@ -200,7 +200,7 @@ export interface PlacedOrder {
  * A bridge in this process with the orders feature (stock hooks no-ops, as in drill-bridge.ts) on
  * `fresh` — a store the caller owns, so the bridge can be closed and started again on it.
  */
-export async function startOrdersBridge(fresh: FreshStore, rackbeat: RackbeatSandbox, env: Record<string, string>): Promise<TestBridge> {
+export async function startOrdersBridge(fresh: Pick<FreshStore, "dataDir" | "env">, rackbeat: RackbeatSandbox, env: Record<string, string>): Promise<TestBridge> {
   const bridge = await startTestBridge({ dataDir: fresh.dataDir, env: { ...fresh.env, RACKBEAT_BASE_URL: rackbeat.baseUrl, ...env }, features: [ordersFeature] });
   const none = async () => undefined;
   registerOrderStockHooks(bridge.ctx, { start: none, settle: none, release: none });
