@@ -75,7 +75,13 @@ export class OrderLinks {
   async setRange(range: NumberRange): Promise<void> {
     const at = this.now();
     await this.db.transaction().execute(async (trx) => {
-      const current = await trx.selectFrom("order_number_range").selectAll().where("id", "=", 1).executeTakeFirst();
+      // Write the range row first: on PostgreSQL that locks it until commit, so no intent takes a
+      // number meanwhile and every intent that took one is committed (and counted below).
+      await trx
+        .insertInto("order_number_range")
+        .values({ id: 1, range_from: range.from, range_to: range.to, next_number: range.from, updated_at: at })
+        .onConflict((oc) => oc.column("id").doUpdateSet({ updated_at: at }))
+        .execute();
       const used = await trx
         .selectFrom("order_links")
         .select((eb) => eb.fn.max("rackbeat_order_number").as("max"))
@@ -83,54 +89,79 @@ export class OrderLinks {
         .where("rackbeat_order_number", "<=", range.to)
         .executeTakeFirst();
       const next = Math.max(range.from, used?.max === null || used?.max === undefined ? range.from : Number(used.max) + 1);
-      if (current) {
-        await trx.updateTable("order_number_range").set({ range_from: range.from, range_to: range.to, next_number: next, updated_at: at }).where("id", "=", 1).execute();
-      } else {
-        await trx.insertInto("order_number_range").values({ id: 1, range_from: range.from, range_to: range.to, next_number: next, updated_at: at }).execute();
-      }
+      await trx.updateTable("order_number_range").set({ range_from: range.from, range_to: range.to, next_number: next, updated_at: at }).where("id", "=", 1).execute();
     });
   }
 
   /**
+   * The next number of the range, taken inside `trx` by one conditional update (which on
+   * PostgreSQL also locks the range row until `trx` ends: intents, renumbers and range changes of
+   * every process queue there, so no number is handed out twice). Throws when the range is used up;
+   * the caller's rollback then gives the number back.
+   */
+  private async takeNumber(trx: Kysely<Database>, at: number): Promise<number> {
+    const take = () =>
+      trx
+        .updateTable("order_number_range")
+        .set((eb) => ({ next_number: eb("next_number", "+", 1), updated_at: at }))
+        .where("id", "=", 1)
+        .returning(["next_number", "range_from", "range_to"])
+        .executeTakeFirst();
+    let row = await take();
+    if (!row) {
+      const r = DEFAULT_ORDER_NUMBER_RANGE;
+      await trx
+        .insertInto("order_number_range")
+        .values({ id: 1, range_from: r.from, range_to: r.to, next_number: r.from, updated_at: at })
+        .onConflict((oc) => oc.column("id").doNothing())
+        .execute();
+      row = await take();
+    }
+    if (!row) throw new Error("the order number range row could not be written");
+    const number = Number(row.next_number) - 1;
+    if (number > Number(row.range_to)) throw new OrderNumberRangeExhausted({ from: Number(row.range_from), to: Number(row.range_to) });
+    return number;
+  }
+
+  /**
    * The shop order's intent: the existing link, or a new one with the next number of the range,
-   * written in one transaction before any Rackbeat call. Two workers racing for the same order get
-   * the same row (primary key), so the same number.
+   * written in one transaction before any Rackbeat call. Two workers (or processes) racing for the
+   * same order get the same row, so the same number: the number is taken under the range row's
+   * lock, and the link is looked for again after that, when any other intent for the order is
+   * either committed (then it is used, and the number given back) or not begun.
    */
   async intent(shopId: string, wooOrderId: number, reference: string): Promise<OrderLink> {
     const existing = await this.get(shopId, wooOrderId);
     if (existing) return existing;
     const at = this.now();
-    await this.db.transaction().execute(async (trx) => {
-      const again = await trx.selectFrom("order_links").select("state").where("shop_id", "=", shopId).where("woo_order_id", "=", wooOrderId).executeTakeFirst();
-      if (again) return;
-      let row = await trx.selectFrom("order_number_range").selectAll().where("id", "=", 1).executeTakeFirst();
-      if (!row) {
-        const r = DEFAULT_ORDER_NUMBER_RANGE;
-        await trx.insertInto("order_number_range").values({ id: 1, range_from: r.from, range_to: r.to, next_number: r.from, updated_at: at }).execute();
-        row = { id: 1, range_from: r.from, range_to: r.to, next_number: r.from, updated_at: at };
-      }
-      const number = Number(row.next_number);
-      if (number > Number(row.range_to)) throw new OrderNumberRangeExhausted({ from: Number(row.range_from), to: Number(row.range_to) });
-      await trx.updateTable("order_number_range").set({ next_number: number + 1, updated_at: at }).where("id", "=", 1).execute();
-      await trx
-        .insertInto("order_links")
-        .values({
-          shop_id: shopId,
-          woo_order_id: wooOrderId,
-          state: "intent",
-          rackbeat_order_number: number,
-          reference,
-          customer_number: null,
-          rackbeat_stage: null,
-          fingerprint: null,
-          written_back_at: null,
-          woo_status_written: null,
-          flagged_reason: null,
-          created_at: at,
-          updated_at: at,
-        })
-        .execute();
-    });
+    const alreadyThere = new Error("intent already recorded");
+    try {
+      await this.db.transaction().execute(async (trx) => {
+        const number = await this.takeNumber(trx, at);
+        const again = await trx.selectFrom("order_links").select("state").where("shop_id", "=", shopId).where("woo_order_id", "=", wooOrderId).executeTakeFirst();
+        if (again) throw alreadyThere;
+        await trx
+          .insertInto("order_links")
+          .values({
+            shop_id: shopId,
+            woo_order_id: wooOrderId,
+            state: "intent",
+            rackbeat_order_number: number,
+            reference,
+            customer_number: null,
+            rackbeat_stage: null,
+            fingerprint: null,
+            written_back_at: null,
+            woo_status_written: null,
+            flagged_reason: null,
+            created_at: at,
+            updated_at: at,
+          })
+          .execute();
+      });
+    } catch (error) {
+      if (error !== alreadyThere) throw error;
+    }
     return (await this.get(shopId, wooOrderId))!;
   }
 
@@ -141,10 +172,7 @@ export class OrderLinks {
   async renumber(shopId: string, wooOrderId: number): Promise<OrderLink> {
     const at = this.now();
     await this.db.transaction().execute(async (trx) => {
-      const row = await trx.selectFrom("order_number_range").selectAll().where("id", "=", 1).executeTakeFirstOrThrow();
-      const number = Number(row.next_number);
-      if (number > Number(row.range_to)) throw new OrderNumberRangeExhausted({ from: Number(row.range_from), to: Number(row.range_to) });
-      await trx.updateTable("order_number_range").set({ next_number: number + 1, updated_at: at }).where("id", "=", 1).execute();
+      const number = await this.takeNumber(trx, at);
       await trx
         .updateTable("order_links")
         .set({ rackbeat_order_number: number, updated_at: at })
