@@ -69,8 +69,6 @@ const WARMUP_MS = Math.min(60_000, RUN_MS / 4);
 const root = fileURLToPath(new URL("..", import.meta.url));
 const log = (msg: string) => console.log(`[soak] ${msg}`);
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, Math.max(0, ms)));
-/** Epoch milliseconds with sub-millisecond precision, comparable with the sandboxes' process. */
-const now = () => performance.timeOrigin + performance.now();
 const percentile = (sorted: number[], p: number) => (sorted.length === 0 ? null : Math.round(sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!));
 
 // ───────────── the sandboxes (child process) ─────────────
@@ -246,7 +244,8 @@ interface PlacedOrder {
   shop: SoakShop;
   id: number;
   reference: string;
-  sentAt?: number;
+  /** When its event went into the shop's outbox (the sandboxes' clock, as Rackbeat's creation time). */
+  sentAt: number;
 }
 const placed: PlacedOrder[] = [];
 let stockChanges = 0;
@@ -447,8 +446,8 @@ for (const o of await call<{ other_reference: unknown }[]>("orders")) byReferenc
 const inRackbeat = placed.filter((o) => byReference.has(o.reference)).length;
 const duplicates = placed.reduce((n, o) => n + Math.max(0, (byReference.get(o.reference) ?? 0) - 1), 0);
 const orderLatencies = placed
-  .filter((o) => o.sentAt !== undefined && createdAt.has(o.reference))
-  .map((o) => createdAt.get(o.reference)! - o.sentAt!)
+  .filter((o) => createdAt.has(o.reference))
+  .map((o) => createdAt.get(o.reference)! - o.sentAt)
   .sort((a, b) => a - b);
 const stock = await call<{ latencies: number[]; excluded: number; open: string[] }>("stockLatencies");
 const stockLatencies = [...stock.latencies].sort((a, b) => a - b);
