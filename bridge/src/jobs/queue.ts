@@ -104,13 +104,46 @@ export class JobQueue {
       ? await this.insert(input, trx)
       : !input.subject
         ? await this.insertAlone(input)
-        : await this.db.transaction().execute((t) => this.insert(input, t));
+        : this.fast instanceof SqliteJobStatements
+          ? (await this.insertManyFast([input]))[0]!
+          : await this.db.transaction().execute((t) => this.insert(input, t));
     if (result.created) this.notify();
     return result;
   }
 
+  /** SQLite: jobs and their records through prepared statements, in one transaction. */
+  private async insertManyFast(inputs: EnqueueInput[]): Promise<{ job: Job; created: boolean }[]> {
+    const fast = this.fast as SqliteJobStatements;
+    const at = this.now();
+    const rows = await fast.insertMany(
+      inputs.map((input) => {
+        const shopId = input.shopId ?? input.subject?.shopId ?? null;
+        return {
+          values: {
+            kind: input.kind,
+            shop_id: shopId,
+            idempotency_key: input.idempotencyKey,
+            payload: JSON.stringify(input.payload ?? null),
+            priority: input.priority ?? 0,
+            max_attempts: input.maxAttempts ?? this.options.maxAttempts,
+            run_at: input.runAt ?? at,
+            created_at: at,
+          },
+          subject: input.subject && shopId ? { shopId, type: input.subject.type, id: input.subject.id } : undefined,
+        };
+      }),
+      at,
+    );
+    return rows.map((r) => ({ job: toJob(r.row), created: r.created }));
+  }
+
   /** Enqueues several jobs in one transaction: all are stored, or none. */
   async enqueueMany(inputs: EnqueueInput[]): Promise<{ job: Job; created: boolean }[]> {
+    if (this.fast instanceof SqliteJobStatements) {
+      const fastResults = await this.insertManyFast(inputs);
+      if (fastResults.some((r) => r.created)) this.notify();
+      return fastResults;
+    }
     const results = await this.db.transaction().execute(async (trx) => {
       const out: { job: Job; created: boolean }[] = [];
       for (const input of inputs) out.push(await this.insert(input, trx));

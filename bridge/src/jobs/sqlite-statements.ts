@@ -15,6 +15,9 @@ export class SqliteJobStatements {
   private readonly claimStatements = new Map<number, SQLite.Statement>();
   private readonly finishStatement: SQLite.Statement;
   private readonly completeManyStatement: SQLite.Statement;
+  private readonly byKeyStatement: SQLite.Statement;
+  private readonly touchRecordStatement: SQLite.Statement;
+  private readonly setRecordStatement: SQLite.Statement;
   private pendingDone: { id: number; owner: string; resolve: (ok: boolean) => void; reject: (e: unknown) => void }[] = [];
 
   constructor(
@@ -28,6 +31,15 @@ export class SqliteJobStatements {
          NULL, NULL, NULL, NULL, @created_at, @created_at)
        ON CONFLICT (idempotency_key) DO NOTHING RETURNING *`,
     );
+    this.byKeyStatement = connection.prepare(`SELECT * FROM jobs WHERE idempotency_key = ?`);
+    // Activity.touch as one statement: the subject's record, created or re-opened as waiting.
+    this.touchRecordStatement = connection.prepare(
+      `INSERT INTO activity_records (shop_id, subject_type, subject_id, state, reason, summary, created_at, updated_at, reduced_at)
+       VALUES (@shop_id, @subject_type, @subject_id, 'waiting', NULL, NULL, @at, @at, NULL)
+       ON CONFLICT (shop_id, subject_type, subject_id) DO UPDATE SET state = 'waiting', reason = NULL, updated_at = @at
+       RETURNING id`,
+    );
+    this.setRecordStatement = connection.prepare(`UPDATE jobs SET record_id = ? WHERE id = ?`);
     this.finishStatement = connection.prepare(
       `UPDATE jobs SET state = @state, lease_owner = NULL, lease_until = NULL, last_error = @reason, updated_at = @at
        WHERE id = @id AND state = 'running' AND lease_owner = @owner`,
@@ -79,6 +91,34 @@ export class SqliteJobStatements {
     created_at: number;
   }): Promise<JobRow | undefined> {
     return this.locked(() => this.insertStatement.get(values) as JobRow | undefined);
+  }
+
+  /**
+   * Several jobs (with their activity records) in one SQLite transaction: all stored or none. The
+   * same rows as JobQueue's Kysely path, without building and compiling three queries per job —
+   * the events route's cost per event was mostly that.
+   */
+  async insertMany(
+    items: {
+      values: Parameters<SqliteJobStatements["insert"]>[0];
+      subject: { shopId: string; type: string; id: string } | undefined;
+    }[],
+    at: number,
+  ): Promise<{ row: JobRow; created: boolean }[]> {
+    return this.locked(() =>
+      this.connection.transaction(() =>
+        items.map(({ values, subject }) => {
+          const inserted = this.insertStatement.get(values) as JobRow | undefined;
+          if (!inserted) return { row: this.byKeyStatement.get(values.idempotency_key) as JobRow, created: false };
+          if (subject) {
+            const record = this.touchRecordStatement.get({ shop_id: subject.shopId, subject_type: subject.type, subject_id: subject.id, at }) as { id: number };
+            this.setRecordStatement.run(record.id, inserted.id);
+            inserted.record_id = record.id;
+          }
+          return { row: inserted, created: true };
+        }),
+      )(),
+    );
   }
 
   async claim(owner: string, limit: number, at: number, leaseUntil: number, kinds: string[] | undefined): Promise<JobRow[]> {
