@@ -1,4 +1,5 @@
 import type { Kysely } from "kysely";
+import { lockKey } from "../../store/row-locks.js";
 import type { Database, ReservationState, StockDriftKind } from "../../store/schema.js";
 import type { InFlight, LocationFigures, RackbeatFigures } from "./stock-figure.js";
 
@@ -37,6 +38,9 @@ export interface DriftRow {
 }
 
 const CHUNK = 400;
+
+/** What serialises one order's reservation changes across processes (lockKey). */
+const reservationKey = (shopId: string, wooOrderId: number) => `stock-reservation:${shopId}:${wooOrderId}`;
 function chunks<T>(list: T[], size = CHUNK): T[][] {
   const out: T[][] = [];
   for (let i = 0; i < list.length; i += size) out.push(list.slice(i, i + size));
@@ -119,12 +123,18 @@ export class StockStore {
   /**
    * Starts (or, while nothing reached Rackbeat yet, replaces) an order's reservation lines.
    * Returns the SKUs whose in-flight quantity may have changed.
+   *
+   * One order's reservation changes are serialised across processes (PostgreSQL: an advisory lock
+   * on the order for the transaction): a booking of the order (setReservationState) either committed
+   * before — then this start sees it and leaves the rows — or waits until this start committed and
+   * then books the lines it wrote; two starts of one order at once leave one start's lines.
    */
   async startReservation(shopId: string, wooOrderId: number, lines: ReservationLine[]): Promise<string[]> {
     const merged = new Map<string, number>();
     for (const l of lines) if (l.quantity > 0) merged.set(l.sku, (merged.get(l.sku) ?? 0) + l.quantity);
     const at = this.now();
     return this.db.transaction().execute(async (trx) => {
+      await lockKey(trx, reservationKey(shopId, wooOrderId));
       const existing = await trx
         .selectFrom("stock_reservations")
         .select(["sku", "state"])
@@ -133,11 +143,21 @@ export class StockStore {
         .execute();
       // Once Rackbeat has the order (or it ended), Rackbeat's figure speaks for it.
       if (existing.some((r) => r.state !== "open")) return [];
-      await trx.deleteFrom("stock_reservations").where("shop_id", "=", shopId).where("woo_order_id", "=", wooOrderId).execute();
-      for (const [sku, quantity] of merged) {
+      const gone = existing.map((r) => r.sku).filter((sku) => !merged.has(sku));
+      for (const part of chunks(gone)) {
+        await trx.deleteFrom("stock_reservations").where("shop_id", "=", shopId).where("woo_order_id", "=", wooOrderId).where("sku", "in", part).execute();
+      }
+      const rows = [...merged].map(([sku, quantity]) => ({ shop_id: shopId, woo_order_id: wooOrderId, sku, quantity, state: "open" as const, rackbeat_order_number: null, started_at: at, updated_at: at }));
+      for (const part of chunks(rows, 100)) {
         await trx
           .insertInto("stock_reservations")
-          .values({ shop_id: shopId, woo_order_id: wooOrderId, sku, quantity, state: "open", rackbeat_order_number: null, started_at: at, updated_at: at })
+          .values(part)
+          .onConflict((oc) =>
+            oc
+              .columns(["shop_id", "woo_order_id", "sku"])
+              .doUpdateSet((eb) => ({ quantity: eb.ref("excluded.quantity"), updated_at: at }))
+              .where("stock_reservations.state", "=", "open"),
+          )
           .execute();
       }
       return [...new Set([...existing.map((r) => r.sku), ...merged.keys()])];
@@ -146,14 +166,19 @@ export class StockStore {
 
   /** Moves an order's lines to `state`; returns the SKUs touched. Never moves back from "ended". */
   async setReservationState(shopId: string, wooOrderId: number, state: ReservationState, rackbeatOrderNumber?: number): Promise<string[]> {
-    const rows = await this.db
-      .updateTable("stock_reservations")
-      .set({ state, updated_at: this.now(), ...(rackbeatOrderNumber === undefined ? {} : { rackbeat_order_number: rackbeatOrderNumber }) })
-      .where("shop_id", "=", shopId)
-      .where("woo_order_id", "=", wooOrderId)
-      .where("state", "<>", "ended")
-      .returning("sku")
-      .execute();
+    const at = this.now();
+    // After a start of the same order running now (see startReservation): its lines are the ones moved.
+    const rows = await this.db.transaction().execute(async (trx) => {
+      await lockKey(trx, reservationKey(shopId, wooOrderId));
+      return trx
+        .updateTable("stock_reservations")
+        .set({ state, updated_at: at, ...(rackbeatOrderNumber === undefined ? {} : { rackbeat_order_number: rackbeatOrderNumber }) })
+        .where("shop_id", "=", shopId)
+        .where("woo_order_id", "=", wooOrderId)
+        .where("state", "<>", "ended")
+        .returning("sku")
+        .execute();
+    });
     return rows.map((r) => r.sku);
   }
 
