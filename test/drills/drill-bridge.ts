@@ -12,12 +12,16 @@
  *   over IPC every 100 ms.
  *
  * Every other setting comes from the environment (PORT, RACKBEAT_BASE_URL, JOB_LEASE_MS …);
- * DRILL_LOG_LEVEL (default silent) sets the log level.
+ * DRILL_LOG_LEVEL (default silent) sets the log level. With RACKBEAT_TOKEN, the token's rate gate
+ * counts RB_LIMIT requests per RB_WINDOW_MS (default: roomy, the sandbox's own limit is what a drill
+ * tests) — set before any job can reach Rackbeat; on PostgreSQL the gate lives in the database,
+ * so the slots a killed process used still count after the restart.
  */
 import { RACKBEAT_TOKEN_KEY } from "../../bridge/src/account/rackbeat-account.js";
 import type { Feature } from "../../bridge/src/context.js";
 import { startBridge } from "../../bridge/src/main.js";
 import { createLogger } from "../../bridge/src/observability/logger.js";
+import { rateGateFor } from "../../bridge/src/rackbeat/postgres-rate-gate.js";
 import { parseShopSettings } from "../../bridge/src/settings/shop-settings.js";
 import { createInitialSyncRun, initialSyncProgress, latestInitialSyncRun } from "../../bridge/src/sync/initial/initial-sync-run.js";
 import { registerOrderStockHooks } from "../../bridge/src/sync/orders/order-hooks.js";
@@ -40,8 +44,16 @@ const bridge = await startBridge({
   env: { ...process.env, LOG_LEVEL: level },
   logger: createLogger({ level }),
   features,
-  ...(mode === "initial-sync" ? { checkWooKeys: async () => ({ ok: true }) } : {}),
+  // The initial sync's job calls Rackbeat at once: its workers start after the gate is set below.
+  ...(mode === "initial-sync" ? { checkWooKeys: async () => ({ ok: true }), runWorkers: false } : {}),
 });
+const token = process.env.RACKBEAT_TOKEN;
+if (token) {
+  // Right after start: every job reaches Rackbeat only after several store reads and HTTP calls.
+  const limit = process.env.RB_LIMIT ? { limit: Number(process.env.RB_LIMIT), windowMs: Number(process.env.RB_WINDOW_MS ?? "60000") } : { limit: 100_000, windowMs: 1_000, maxConcurrent: 16 };
+  rateGateFor(token, limit);
+}
+if (mode === "initial-sync") bridge.runner.start();
 
 if (mode === "orders") {
   const none = async () => undefined;
@@ -51,7 +63,7 @@ if (mode === "orders") {
 if (mode === "initial-sync") {
   let shopId = (await bridge.ctx.shops.list())[0]?.id;
   if (process.env.START === "1") {
-    await bridge.ctx.account.setSecret(RACKBEAT_TOKEN_KEY, process.env.RACKBEAT_TOKEN!);
+    await bridge.ctx.account.setSecret(RACKBEAT_TOKEN_KEY, token!);
     const { shop } = await bridge.ctx.shops.create({ name: "Crash shop", url: "http://127.0.0.1:9/shop", wcConsumerKey: "ck", wcConsumerSecret: "cs", pluginVersion: "0", protocolVersion: 1, settings: {} });
     shopId = shop.id;
     await bridge.ctx.shops.saveSettings(shop.id, { products: { master: "woo_to_rackbeat", productGroups: { default: 1 } } });

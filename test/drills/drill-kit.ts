@@ -11,6 +11,7 @@ import { sql, type Kysely } from "kysely";
 import { expect } from "vitest";
 import { RACKBEAT_TOKEN_KEY } from "../../bridge/src/account/rackbeat-account.js";
 import { signedHeaders } from "../../bridge/src/http/signing.js";
+import { rateGateFor } from "../../bridge/src/rackbeat/postgres-rate-gate.js";
 import type { Database } from "../../bridge/src/store/schema.js";
 import { registerOrderStockHooks } from "../../bridge/src/sync/orders/order-hooks.js";
 import { ordersFeature } from "../../bridge/src/sync/orders/orders-feature.js";
@@ -202,6 +203,9 @@ export interface PlacedOrder {
  */
 export async function startOrdersBridge(fresh: Pick<FreshStore, "dataDir" | "env">, rackbeat: RackbeatSandbox, env: Record<string, string>): Promise<TestBridge> {
   const bridge = await startTestBridge({ dataDir: fresh.dataDir, env: { ...fresh.env, RACKBEAT_BASE_URL: rackbeat.baseUrl, ...env }, features: [ordersFeature] });
+  // The token's rate gate (in memory on SQLite, in the database on PostgreSQL), roomy: the drills
+  // test the sandbox's faults, not Rackbeat's limit. Set before any job can reach Rackbeat.
+  rateGateFor(rackbeat.token, { limit: 100_000, windowMs: 1_000, maxConcurrent: 16 });
   const none = async () => undefined;
   registerOrderStockHooks(bridge.ctx, { start: none, settle: none, release: none });
   return bridge;

@@ -1,38 +1,25 @@
-import { type ChildProcess, fork } from "node:child_process";
-import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
+/**
+ * Drill: kill -9 of the bridge during an initial sync (WooCommerce → Rackbeat, 200 products from a
+ * generated catalogue; Rackbeat's rate limit scaled to 300 requests a second, so the kill lands
+ * mid-run). The restarted bridge resumes where the dead one stopped: Rackbeat ends equal to the
+ * shop, every product created once, every stock figure adjusted once.
+ */
+import { afterAll, describe, expect, it } from "vitest";
 import type { InitialSyncProgress } from "../../bridge/src/sync/initial/initial-sync-run.js";
 import { type FreshStore, defaultStoreKind } from "../postgres/test-databases.js";
 import { GeneratedCatalog } from "../products/generated-catalog.js";
 import { type RackbeatSandbox, startRackbeatSandbox } from "../sandboxes/rackbeat/index.js";
+import { forkBridge, killChildren, killHard, reportDrill, waitFor } from "./drill-kit.js";
 
-const children: ChildProcess[] = [];
-let sandbox: RackbeatSandbox | undefined;
-let fresh: FreshStore | undefined;
-afterEach(async () => {
-  for (const c of children) if (c.exitCode === null) c.kill("SIGKILL");
-  await Promise.all(children.map((c) => (c.exitCode === null && c.signalCode === null ? new Promise((r) => c.once("exit", r)) : undefined)));
-  await sandbox?.close();
-  await fresh?.cleanup();
-  fresh = undefined;
-});
+describe(`drill: kill -9 during an initial sync (${defaultStoreKind.name})`, () => {
+  let sandbox: RackbeatSandbox | undefined;
+  let fresh: FreshStore | undefined;
+  afterAll(async () => {
+    await killChildren();
+    await sandbox?.close();
+    await fresh?.cleanup();
+  });
 
-function startChild(env: Record<string, string>, onProgress: (p: InitialSyncProgress | undefined) => void): ChildProcess {
-  const child = fork(join(import.meta.dirname, "initial-sync-child.ts"), [], { env: { ...process.env, ...env }, execArgv: ["--import", "tsx"], stdio: "inherit" });
-  child.on("message", (m) => onProgress((m as { progress?: InitialSyncProgress }).progress));
-  children.push(child);
-  return child;
-}
-
-const waitFor = async (check: () => boolean, ms = 60_000) => {
-  const until = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > until) throw new Error("timed out");
-    await new Promise((r) => setTimeout(r, 20));
-  }
-};
-
-describe("initial sync killed with kill -9", () => {
   it("resumes where it stopped, creates nothing twice and ends with Rackbeat equal to the shop", async () => {
     const PRODUCTS = 200;
     const catalog = new GeneratedCatalog({ products: PRODUCTS });
@@ -44,31 +31,43 @@ describe("initial sync killed with kill -9", () => {
     fresh = await defaultStoreKind.create();
     const env = {
       ...fresh.env,
+      DRILL_MODE: "initial-sync",
+      PORT: "0",
+      JOB_LEASE_MS: "1500",
+      JOB_BACKOFF_BASE_MS: "50",
       RACKBEAT_BASE_URL: sandbox.baseUrl,
       RACKBEAT_TOKEN: sandbox.token,
+      // The bridge paces itself to the sandbox's real limit (no 429s needed to find it).
       RB_LIMIT: String(limit.limit),
       RB_WINDOW_MS: String(limit.windowMs),
       PRODUCTS: String(PRODUCTS),
     };
 
-    const first = startChild({ ...env, START: "1" }, () => undefined);
-    await waitFor(() => sandbox!.state.products.size >= expected.length / 3);
-    first.kill("SIGKILL");
-    await new Promise((r) => first.once("exit", r));
+    const first = await forkBridge({ ...env, START: "1" });
+    await waitFor(() => sandbox!.state.products.size >= expected.length / 3, "a third of the products created", 60_000);
+    await killHard(first);
     const atKill = sandbox.state.products.size;
     expect(atKill).toBeLessThan(expected.length);
 
     let progress: InitialSyncProgress | undefined;
-    startChild({ ...env, START: "0" }, (p) => (progress = p));
-    await waitFor(() => progress?.state === "done");
+    await forkBridge({ ...env, START: "0" }, (m) => (progress = (m as { progress?: InitialSyncProgress }).progress));
+    await waitFor(() => progress?.state === "done", "the initial sync done", 60_000);
     expect(progress).toMatchObject({ total: PRODUCTS, done: PRODUCTS, errors: 0, skipped: 0 });
 
     // Rackbeat equals the shop: every SKU once, with the shop's stock.
-    expect(sandbox.state.products.size).toBe(expected.length);
-    for (const e of expected) expect(sandbox.getProduct(e.sku)?.stock_quantity, e.sku).toBe(e.stock);
-    // Nothing twice: one create per product, one stock adjustment per product with stock.
     const routes = sandbox.stats().byRoute;
-    expect(routes["POST /products"]).toBe(expected.length);
-    expect(routes["POST /inventory-adjustments"]).toBe(expected.filter((e) => e.stock !== 0).length);
+    const creates = Number(routes["POST /products"] ?? 0);
+    const adjustments = Number(routes["POST /inventory-adjustments"] ?? 0);
+    const withStock = expected.filter((e) => e.stock !== 0).length;
+    const arrived = expected.filter((e) => sandbox!.getProduct(e.sku)?.stock_quantity === e.stock).length;
+    const strays = sandbox.state.products.size - expected.filter((e) => sandbox!.getProduct(e.sku)).length;
+    reportDrill(
+      "kill9-initial-sync",
+      { sent: expected.length, arrived, duplicates: Math.max(0, creates - expected.length) + Math.max(0, adjustments - withStock) + strays, losses: expected.length - arrived },
+      { created_at_kill: atKill, creates, adjustments },
+    );
+    // Nothing twice: one create per product, one stock adjustment per product with stock.
+    expect(creates).toBe(expected.length);
+    expect(adjustments).toBe(withStock);
   }, 120_000);
 });

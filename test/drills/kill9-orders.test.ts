@@ -37,6 +37,7 @@ describe(`drill: kill -9 during an order burst (${defaultStoreKind.name})`, () =
       DRILL_MODE: "orders",
       PORT: String(port),
       RACKBEAT_BASE_URL: rig.rackbeat.baseUrl,
+      RACKBEAT_TOKEN: rig.rackbeat.token,
       WORKER_CONCURRENCY: "4",
       // A killed worker's jobs are claimed again once their lease (1.5 s) has run out.
       JOB_LEASE_MS: "1500",
@@ -50,9 +51,9 @@ describe(`drill: kill -9 during an order burst (${defaultStoreKind.name})`, () =
     await rig.connect({ url: first.url, db: store.db, pairing: new PairingCodes(store.db), account: new AccountSettings(store.db, store.secrets) });
 
     const delivery = rig.startDelivery(30);
-    // The burst: an order every 15 ms, the kill somewhere in the first half.
+    // The burst: 30 orders, an order every 15 ms; the kill lands while the bridge works through them.
     const burst = (async () => {
-      for (let i = 0; i < ORDERS; i++) {
+      for (let i = 0; i < ORDERS / 2; i++) {
         rig!.place();
         await sleep(15);
       }
@@ -67,15 +68,24 @@ describe(`drill: kill -9 during an order burst (${defaultStoreKind.name})`, () =
     const cutOff = createsSent() - answered();
     expect(inRackbeatAtKill).toBeLessThan(ORDERS);
 
-    // Orders keep coming while the bridge is down; its pushes fail and stay in the outbox.
-    await sleep(300);
-    await forkBridge(env);
+    // Orders keep coming while the bridge is down: the plugin's pushes fail, the events stay in its outbox.
     await burst;
+    const failuresBefore = rig.woo.plugin.stats.pushFailures;
+    for (let i = 0; i < ORDERS / 4; i++) rig.place();
+    await waitFor(() => rig!.woo.plugin.stats.pushFailures > failuresBefore, "a push refused by the dead bridge");
+    const keptInOutbox = rig.woo.plugin.pending();
+    await forkBridge(env);
+    // And after it is back.
+    for (let i = 0; i < ORDERS / 4; i++) {
+      rig.place();
+      await sleep(15);
+    }
     await rig.drained(db);
     await delivery.stop();
 
     const tally = rig.tally();
-    reportDrill("kill9-order-burst", tally, { in_flight_at_kill: inFlightAtKill, in_rackbeat_at_kill: inRackbeatAtKill, creates_cut_off: cutOff, healed: await healedOrders(db), push_failures: rig.woo.plugin.stats.pushFailures });
+    reportDrill("kill9-order-burst", tally, { in_flight_at_kill: inFlightAtKill, in_rackbeat_at_kill: inRackbeatAtKill, creates_cut_off: cutOff, healed: await healedOrders(db), kept_in_outbox: keptInOutbox });
+    expect(rig.placed).toHaveLength(ORDERS);
     expect(tally.writtenBack).toBe(ORDERS);
     // Each create the kill cut off (done in Rackbeat, never answered) was found again by its number.
     expect(await healedOrders(db)).toBeGreaterThanOrEqual(cutOff);

@@ -57,6 +57,7 @@ describe(`drill: kill -9 during stock fan-out (${defaultStoreKind.name})`, () =>
       PORT: String(port),
       PUBLIC_URL: `http://127.0.0.1:${port}`,
       RACKBEAT_BASE_URL: rackbeat.baseUrl,
+      RACKBEAT_TOKEN: rackbeat.token,
       WORKER_CONCURRENCY: "8",
       JOB_LEASE_MS: "1500",
       JOB_BACKOFF_BASE_MS: "50",
