@@ -288,6 +288,7 @@ export class JobQueue {
       }
       return this.finishJob(this.db, job, owner, state, reason);
     }
+    if (this.fast instanceof SqliteJobStatements) return this.fast.finishWithRecord(job.id, owner, state, reason, this.now(), job.recordId);
     return this.db.transaction().execute(async (trx) => {
       if (!(await this.finishJob(trx, job, owner, state, reason))) return false;
       await this.settleRecord(job.recordId!, state, reason, trx);

@@ -18,6 +18,8 @@ export class SqliteJobStatements {
   private readonly byKeyStatement: SQLite.Statement;
   private readonly touchRecordStatement: SQLite.Statement;
   private readonly setRecordStatement: SQLite.Statement;
+  private readonly openForRecordStatement: SQLite.Statement;
+  private readonly settleRecordStatement: SQLite.Statement;
   private pendingDone: { id: number; owner: string; resolve: (ok: boolean) => void; reject: (e: unknown) => void }[] = [];
 
   constructor(
@@ -40,6 +42,8 @@ export class SqliteJobStatements {
        RETURNING id`,
     );
     this.setRecordStatement = connection.prepare(`UPDATE jobs SET record_id = ? WHERE id = ?`);
+    this.openForRecordStatement = connection.prepare(`SELECT id FROM jobs WHERE record_id = ? AND state IN ('waiting', 'running') LIMIT 1`);
+    this.settleRecordStatement = connection.prepare(`UPDATE activity_records SET state = ?, reason = ?, updated_at = ? WHERE id = ?`);
     this.finishStatement = connection.prepare(
       `UPDATE jobs SET state = @state, lease_owner = NULL, lease_until = NULL, last_error = @reason, updated_at = @at
        WHERE id = @id AND state = 'running' AND lease_owner = @owner`,
@@ -137,6 +141,21 @@ export class SqliteJobStatements {
     }
     const claim = statement;
     return this.locked(() => claim.all(owner, leaseUntil, at, at, ...(kinds ?? []), limit) as JobRow[]);
+  }
+
+  /**
+   * Ends a job that has an activity record, in one transaction: the job (only while `owner` holds
+   * it), then the record — "done" only when none of the record's other jobs is waiting or running.
+   */
+  async finishWithRecord(id: number, owner: string, state: "done" | "skipped", reason: string | null, at: number, recordId: number): Promise<boolean> {
+    return this.locked(() =>
+      this.connection.transaction(() => {
+        if (this.finishStatement.run({ id, owner, state, reason, at }).changes !== 1) return false;
+        if (state === "done" && this.openForRecordStatement.get(recordId) !== undefined) return true;
+        this.settleRecordStatement.run(state, reason, at, recordId);
+        return true;
+      })(),
+    );
   }
 
   async finish(id: number, owner: string, state: "done" | "skipped", reason: string | null, at: number): Promise<boolean> {
