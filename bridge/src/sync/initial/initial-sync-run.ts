@@ -19,6 +19,7 @@ import { BridgeError, errorMessage } from "../../lib/errors.js";
 import type { Logger } from "../../observability/logger.js";
 import type { RackbeatClient } from "../../rackbeat/index.js";
 import type { ProductSettings } from "../../settings/product-settings.js";
+import { lockKey } from "../../store/row-locks.js";
 import type { Database, InitialSyncState } from "../../store/schema.js";
 import type { WooCatalog, WooCatalogItem } from "../products/catalog.js";
 import type { ProductLinks } from "../products/product-links.js";
@@ -85,19 +86,25 @@ export async function createInitialSyncRun(db: Kysely<Database>, shopId: string,
       `The initial sync only runs WooCommerce → Rackbeat, and this shop's product master is ${settings.master === "rackbeat_to_woo" ? "Rackbeat → WooCommerce" : "off"}. Set Products → master to "WooCommerce → Rackbeat" first.`,
     );
   }
-  const active = await db
-    .selectFrom("initial_sync_runs")
-    .select("id")
-    .where("shop_id", "=", shopId)
-    .where("state", "in", ["queued", "running"])
-    .executeTakeFirst();
-  if (active) throw new InitialSyncRefused("already_running", `An initial sync is already running for this shop (${active.id}).`);
   const id = `is_${randomUUID()}`;
   const at = now();
-  await db
-    .insertInto("initial_sync_runs")
-    .values({ id, shop_id: shopId, state: "queued", next_page: 1, total: 0, done: 0, errors: 0, skipped: 0, rackbeat_products: 0, stock_adjustments: 0, created_at: at, started_at: null, updated_at: at, finished_at: null, message: null })
-    .execute();
+  // One run at a time per shop, also when two requests (or processes) start one at once: the check
+  // and the insert happen under a lock on the shop's runs (PostgreSQL; on SQLite the transaction
+  // holds the only connection).
+  await db.transaction().execute(async (trx) => {
+    await lockKey(trx, `initial-sync:${shopId}`);
+    const active = await trx
+      .selectFrom("initial_sync_runs")
+      .select("id")
+      .where("shop_id", "=", shopId)
+      .where("state", "in", ["queued", "running"])
+      .executeTakeFirst();
+    if (active) throw new InitialSyncRefused("already_running", `An initial sync is already running for this shop (${active.id}).`);
+    await trx
+      .insertInto("initial_sync_runs")
+      .values({ id, shop_id: shopId, state: "queued", next_page: 1, total: 0, done: 0, errors: 0, skipped: 0, rackbeat_products: 0, stock_adjustments: 0, created_at: at, started_at: null, updated_at: at, finished_at: null, message: null })
+      .execute();
+  });
   return id;
 }
 
