@@ -260,7 +260,7 @@ const started = performance.now();
 const stopAt = started + RUN_MS;
 const running = () => performance.now() < stopAt && !bridgeExited;
 
-/** Runs `tick` every `everyMs` from the start until the traffic stops (no catching up after a slow tick). */
+/** Runs `tick` on a fixed schedule, every `everyMs` from the start, until the traffic stops. */
 async function every(everyMs: number, tick: (i: number) => Promise<unknown>): Promise<void> {
   for (let i = 0; running(); i++) {
     await sleep(started + i * everyMs - performance.now());
