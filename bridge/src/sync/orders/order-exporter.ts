@@ -255,7 +255,9 @@ export class OrderExporter {
       customerNumber = key
         ? await this.customerLock.run(`${shopId}:${key}`, () => this.customer(shopId, customerResult, context))
         : await this.customer(shopId, customerResult, context);
-      await this.deps.links.update(shopId, wooOrderId, { customer_number: customerNumber });
+      // A customer with a match key is remembered under it (a retry finds it there); one without
+      // (no e-mail, no VAT number) only here, so a retry does not create it again.
+      if (!key) await this.deps.links.update(shopId, wooOrderId, { customer_number: customerNumber });
     } else {
       await step("customer", "from earlier attempt", { customer: customerNumber });
     }
@@ -326,7 +328,7 @@ export class OrderExporter {
       stage = stageOf(created);
       await step("book Rackbeat order", "booked", { rackbeat_order: created.number, confirmation_email: result.sendConfirmationEmail ? "by Rackbeat" : "by the shop" });
     }
-    await this.deps.links.update(shopId, wooOrderId, { state: "exported", rackbeat_stage: stage, fingerprint: orderFingerprint(result) });
+    await this.deps.links.update(shopId, wooOrderId, { state: "exported", rackbeat_stage: stage, fingerprint: orderFingerprint(result), customer_number: customerNumber });
     await context.summarize?.({ rackbeat_order_number: created.number, rackbeat_state: stage });
 
     await this.settleStock(shopId, wooOrderId, created.number, stage, context);
