@@ -61,6 +61,16 @@ async function withAdvisoryLock<T>(pool: NonNullable<Store["pg"]>, name: string,
   }
 }
 
+/**
+ * A lease as a row in `leases` on either engine (what withLease does on SQLite): no connection is
+ * held while the work runs, so many can be held at once (e.g. one per shop). A holder that died
+ * blocks the name until `ttlMs` after its last renewal; expiry compares each process's clock, so the
+ * machines' clocks must agree to well within `ttlMs`.
+ */
+export function withRowLease<T>(store: Pick<Store, "db">, name: string, work: () => Promise<T>, options: LeaseOptions = {}): Promise<LeaseResult<T>> {
+  return withLeaseRow(store, name, work, options);
+}
+
 async function withLeaseRow<T>(
   store: Pick<Store, "db">,
   name: string,

@@ -17,6 +17,11 @@ export interface FanoutDeps {
   parallelCallsPerShop?: number;
   /** SKUs whose figure needs stock per location that was not read yet. */
   onLocationsMissing?: (skus: string[]) => void;
+  /**
+   * Runs one shop's write alone across every process sharing the store, or answers `{ ran: false }`
+   * while another process writes that shop (set on PostgreSQL; one SQLite process needs none).
+   */
+  exclusive?: (shopId: string, work: () => Promise<void>) => Promise<{ ran: boolean }>;
 }
 
 /** More SKUs than this arriving for one shop within one window means a burst is under way. */
@@ -41,7 +46,10 @@ export interface FanoutStats {
  * `coalesceMs`, the figure is computed right before the call (never carried from an earlier moment:
  * an old absolute figure must not overwrite a decrement WooCommerce made since), only figures that
  * differ from what the bridge last wrote go out, in batch calls of ≤ 100, variations through their
- * parent's variation batch.
+ * parent's variation batch. One shop's writes never overlap: within the process a shop flushes
+ * once at a time; across processes (`exclusive`) a shop another process is writing is tried again
+ * after the window — otherwise an older figure could reach the shop after a newer one, while the
+ * newer one is recorded as written, and stay there.
  */
 export class StockFanout {
   readonly stats: FanoutStats = { calls: 0, writes: 0, failedCalls: 0, unchanged: 0 };
@@ -219,6 +227,14 @@ export class StockFanout {
   }
 
   private async write(shopId: string, skus: string[]): Promise<void> {
+    const exclusive = this.deps.exclusive;
+    if (!exclusive) return this.writeNow(shopId, skus);
+    const outcome = await exclusive(shopId, () => this.writeNow(shopId, skus));
+    // Another process is writing this shop: after it (its figures are read when its turn comes).
+    if (!outcome.ran) this.add(shopId, skus, this.deps.coalesceMs);
+  }
+
+  private async writeNow(shopId: string, skus: string[]): Promise<void> {
     const { store, log } = this.deps;
     const settings = await this.deps.settingsOf(shopId);
     if (!settings || !settings.sync) return;

@@ -4,6 +4,7 @@ import { errorMessage } from "../../lib/errors.js";
 import { type ReceiverStats, WebhookTokens, ensureWebhooks, lastWebhookHealth } from "../../rackbeat-webhooks/index.js";
 import type { RackbeatProduct } from "../../rackbeat/index.js";
 import { parseShopSettings } from "../../settings/shop-settings.js";
+import { withRowLease } from "../../store/leases.js";
 import type { StockSettings } from "../../settings/stock-settings.js";
 import { RackbeatItemReader, type RackbeatStockReads, figuresOf } from "./rackbeat-item-reader.js";
 import { StockFanout } from "./stock-fanout.js";
@@ -33,6 +34,7 @@ export interface StockOptions {
 export type StockMode = { mode: "webhooks" | "polling"; reason: string };
 
 const POLL_CURSOR_KEY = "stock.poll.cursor";
+const FANOUT_LEASE_MS = 5_000;
 const POLL_STATE_KEY = "stock.poll.last";
 
 /**
@@ -83,6 +85,9 @@ export class StockService {
       log: ctx.log,
       coalesceMs: this.options.coalesceMs,
       onLocationsMissing: (skus) => void this.refreshItems(skus).catch((e: unknown) => ctx.log.warn({ err: errorMessage(e) }, "stock per location could not be read")),
+      // Several processes share a PostgreSQL store: one writes a shop's stock at a time (a lease
+      // row, so no connection is held during the shop's calls; a killed holder blocks ≤ 5 s).
+      ...(ctx.store.pg ? { exclusive: (shopId: string, work: () => Promise<void>) => withRowLease(ctx.store, `stock-fanout:${shopId}`, work, { ttlMs: FANOUT_LEASE_MS }) } : {}),
     });
     this.reservations = new StockReservations({ store: this.store, reader: this.reader, fanout: this.fanout });
     this.reconciler = new StockReconciler({ store: this.store, fanout: this.fanout, woo, rackbeat, now: ctx.now });
