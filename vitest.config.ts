@@ -20,6 +20,7 @@ const notOnPostgresAgain = [
   "bridge/src/lib/money.test.ts",
   "bridge/src/rackbeat/rackbeat-schemas.test.ts",
   "bridge/src/rackbeat/rate-gate.test.ts",
+  "bridge/src/store/store-full.test.ts",
   "bridge/src/settings/shop-settings.test.ts",
   "bridge/src/sync/orders/line-representation.test.ts",
   "bridge/src/sync/orders/money-matching.test.ts",

@@ -132,6 +132,19 @@ afterEach(async () => {
     expect((await queue.list())[0]!.attempts).toBe(0);
   });
 
+  it("does not count a full disk under the store as an attempt, nor park for it", async () => {
+    const { queue } = queueOn(store, { maxAttempts: 1 });
+    await queue.enqueue({ kind: "k", idempotencyKey: "full", payload: null });
+    for (let i = 0; i < 3; i += 1) {
+      const [job] = await queue.claim("w", 1);
+      const full = Object.assign(new Error("database or disk is full"), { code: "SQLITE_FULL" });
+      const outcome = await queue.fail(job!, "w", new Error("could not record the order", { cause: full }));
+      expect(outcome?.state).toBe("waiting");
+      clock += 60_000;
+    }
+    expect((await queue.list())[0]).toMatchObject({ state: "waiting", attempts: 0 });
+  });
+
   it("re-offers a job whose worker died once its lease expires, and refuses the dead worker's completion", async () => {
     const { queue } = queueOn(store);
     await queue.enqueue({ kind: "k", idempotencyKey: "lease", payload: null });
