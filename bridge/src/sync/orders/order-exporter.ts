@@ -185,7 +185,10 @@ export class OrderExporter {
 
     const raw = request.topic === "order.deleted" ? undefined : await this.deps.woo.getOrder(shopId, wooOrderId, { signal: context.signal });
     let link = await this.deps.links.get(shopId, wooOrderId);
-    if (link?.state === "intent") link = await this.resolveIntent(link, context);
+    // An earlier attempt's order, created in Rackbeat though its answer was lost: finished below
+    // exactly as a fresh create would be (booked, fingerprint, stock settled, written back).
+    let earlier: RackbeatOrder | undefined;
+    if (link?.state === "intent") ({ link, earlier } = await this.resolveIntent(link, context));
 
     if (raw === undefined) {
       await step("read WooCommerce order", "not found", { order: wooOrderId });
@@ -196,6 +199,13 @@ export class OrderExporter {
     const status = order.status.replace(/^wc-/, "");
 
     if (link?.state === "deleted") throw new Skip(`the order was already removed from Rackbeat (order ${link.rackbeat_order_number})`);
+    if (earlier && link) {
+      if (CANCELLED_STATUSES.includes(status)) {
+        await this.deps.links.update(shopId, wooOrderId, { state: "exported", rackbeat_stage: stageOf(earlier) });
+        return this.cancelled(request, { ...link, state: "exported", rackbeat_stage: stageOf(earlier) }, `${status} in WooCommerce`, context);
+      }
+      return this.create(request, order, settings, context, earlier);
+    }
     if (CANCELLED_STATUSES.includes(status)) return this.cancelled(request, link?.state === "exported" ? link : undefined, `${status} in WooCommerce`, context);
     if (link?.state === "exported") return this.afterExport(order, link, settings.orders, context);
 
@@ -220,12 +230,12 @@ export class OrderExporter {
    * An intent without a result: an earlier attempt may have created the order and lost the answer.
    * Reading the order by its number (not by search) tells.
    */
-  private async resolveIntent(link: OrderLink, context: ExportContext): Promise<OrderLink> {
+  private async resolveIntent(link: OrderLink, context: ExportContext): Promise<{ link: OrderLink; earlier?: RackbeatOrder }> {
     const rackbeat = await this.deps.rackbeat();
     const found = await rackbeat.findOrder(link.rackbeat_order_number, { signal: context.signal });
     if (!found) {
       await context.step("check earlier attempt", "not created", { rackbeat_order: link.rackbeat_order_number });
-      return link;
+      return { link };
     }
     if (!isOurs(found, link.reference)) {
       const moved = await this.deps.links.renumber(link.shop_id, link.woo_order_id);
@@ -233,14 +243,20 @@ export class OrderExporter {
         was: link.rackbeat_order_number,
         now: moved.rackbeat_order_number,
       });
-      return moved;
+      return { link: moved };
     }
-    await this.deps.links.update(link.shop_id, link.woo_order_id, { state: "exported", rackbeat_stage: stageOf(found) });
-    await context.step("check earlier attempt", "created by an earlier attempt; recorded", { rackbeat_order: found.number });
-    return { ...link, state: "exported", rackbeat_stage: stageOf(found) };
+    await context.step("check earlier attempt", "created by an earlier attempt whose answer was lost; finishing it", { rackbeat_order: found.number });
+    return { link, earlier: found };
   }
 
-  private async create(request: ExportRequest, order: WooOrder, settings: { orders: OrderSettings; products: ProductSettings }, context: ExportContext): Promise<ExportOutcome> {
+  /** Creates the order in Rackbeat — or, given `earlier`, adopts the one an earlier attempt created — and finishes it. */
+  private async create(
+    request: ExportRequest,
+    order: WooOrder,
+    settings: { orders: OrderSettings; products: ProductSettings },
+    context: ExportContext,
+    earlier?: RackbeatOrder,
+  ): Promise<ExportOutcome> {
     const { shopId, wooOrderId } = request;
     const { step, signal } = context;
     const rackbeat = await this.deps.rackbeat();
@@ -276,7 +292,10 @@ export class OrderExporter {
     const viaDraft = result.state === "booked" && result.sendConfirmationEmail;
     let created: RackbeatOrder;
     let action: "created" | "adopted" = "created";
-    for (let tries = 0; ; tries++) {
+    if (earlier) {
+      created = earlier;
+      action = "adopted";
+    } else for (let tries = 0; ; tries++) {
       try {
         created = await rackbeat.createOrder(result.payload, { state: viaDraft ? "draft" : result.state, signal });
         await step("create Rackbeat order", "created", { rackbeat_order: created.number, state: viaDraft ? "draft" : result.state });
