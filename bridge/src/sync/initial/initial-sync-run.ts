@@ -15,12 +15,14 @@
  */
 import { randomUUID } from "node:crypto";
 import { type Kysely, sql } from "kysely";
-import { BridgeError, errorMessage } from "../../lib/errors.js";
+import { BridgeError, RateLimited, errorMessage } from "../../lib/errors.js";
 import type { Logger } from "../../observability/logger.js";
 import type { RackbeatClient } from "../../rackbeat/index.js";
 import type { ProductSettings } from "../../settings/product-settings.js";
+import { withLease } from "../../store/leases.js";
 import { lockKey } from "../../store/row-locks.js";
 import type { Database, InitialSyncState } from "../../store/schema.js";
+import type { Store } from "../../store/store.js";
 import type { WooCatalog, WooCatalogItem } from "../products/catalog.js";
 import type { ProductLinks } from "../products/product-links.js";
 import { GroupVatRates, iterateComparableProducts, toComparable } from "../products/rackbeat-catalogue.js";
@@ -165,6 +167,37 @@ export async function latestInitialSyncRun(db: Kysely<Database>, shopId: string)
   return row?.id;
 }
 
+/**
+ * This shop's initial sync is running elsewhere right now (another bridge process, or this job's
+ * earlier execution that lost its job lease while still running). Not a failure of the job: like a
+ * 429 it is tried again later without using up an attempt (the queue treats RateLimited so).
+ */
+export class InitialSyncRunningElsewhere extends RateLimited {}
+
+/**
+ * Runs (or resumes) a run while holding the shop's lease `initial-sync:<shopId>`, so a run is never
+ * executed twice at once: the job lease alone does not guarantee it, since a worker whose process
+ * stalls past JOB_LEASE_MS (or whose lease renewals fail) keeps running while another process
+ * claims the job again — and two executions would each adjust Rackbeat's stock by the difference
+ * they saw, doubling it. On PostgreSQL the lease is a session advisory lock, held by the database
+ * for as long as the holder's connection lives, however long its event loop stalls, and freed at
+ * once when the process dies; on SQLite (one process) a lease row lasting `leaseTtlMs` (set it to
+ * JOB_LEASE_MS: a killed holder's row then expires about when its job becomes claimable again).
+ * When the lease is held, throws InitialSyncRunningElsewhere (the job is tried again later).
+ */
+export async function runInitialSyncAlone(
+  store: Pick<Store, "db" | "pg" | "dialect">,
+  deps: InitialSyncDeps,
+  runId: string,
+  options: { leaseTtlMs: number },
+): Promise<void> {
+  const outcome = await withLease(store, `initial-sync:${deps.shopId}`, () => runInitialSync(deps, runId), { ttlMs: options.leaseTtlMs });
+  if (!outcome.ran) {
+    const retryAfterMs = Math.max(1_000, Math.round(options.leaseTtlMs / 2));
+    throw new InitialSyncRunningElsewhere(`this shop's initial sync is running in another worker or bridge process; tried again in ${Math.round(retryAfterMs / 1000)} s`, { retryAfterMs });
+  }
+}
+
 type Target = { item: WooCatalogItem; parent: WooCatalogItem | undefined; top: WooCatalogItem };
 
 /** Runs (or resumes) a run to its end. Throws only for what should retry the whole job (e.g. Rackbeat down). */
@@ -183,7 +216,7 @@ export async function runInitialSync(deps: InitialSyncDeps, runId: string): Prom
   for await (const p of iterateComparableProducts(deps.rackbeat, deps.signal ? { signal: deps.signal } : {})) existing.set(p.number, toComparable(p));
 
   // Claims are numbered in the order they are made (the first claim of a SKU holds it): go on
-  // from the last claim of an earlier attempt. One job runs a run at a time.
+  // from the last claim of an earlier attempt. One execution runs a run at a time (runInitialSyncAlone).
   const lastClaim = await db
     .selectFrom("initial_sync_items")
     .select((eb) => eb.fn.max("claim_seq").as("last"))

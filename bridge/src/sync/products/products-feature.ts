@@ -20,7 +20,7 @@ import {
 import type { RackbeatClient } from "../../rackbeat/index.js";
 import { parseShopSettings } from "../../settings/shop-settings.js";
 import type { ProductSettings } from "../../settings/product-settings.js";
-import { createInitialSyncRun, initialSyncProgress, InitialSyncRefused, latestInitialSyncRun, runInitialSync, type StockFanOut } from "../initial/initial-sync-run.js";
+import { createInitialSyncRun, initialSyncProgress, InitialSyncRefused, latestInitialSyncRun, runInitialSyncAlone, type StockFanOut } from "../initial/initial-sync-run.js";
 import { createPreflight, preflightCsv, runPreflight } from "../initial/preflight.js";
 import type { WooCatalog, WooCatalogFactory } from "./catalog.js";
 import { ProductLinks } from "./product-links.js";
@@ -187,7 +187,9 @@ export function createProductsFeature(options: ProductsFeatureOptions = {}): Fea
             async run(payload, job) {
               const { shopId, runId } = z.object({ shopId: z.string(), runId: z.string() }).parse(payload);
               const { settings, name } = await settingsOf(ctx, shopId);
-              await runInitialSync(
+              // Never two executions of a shop's run at once, across processes too (see runInitialSyncAlone).
+              await runInitialSyncAlone(
+                ctx.store,
                 {
                   db: ctx.store.db,
                   catalog: await catalogFor(ctx, shopId),
@@ -203,6 +205,7 @@ export function createProductsFeature(options: ProductsFeatureOptions = {}): Fea
                   ...(options.initialSyncConcurrency ? { concurrency: options.initialSyncConcurrency } : {}),
                 },
                 runId,
+                { leaseTtlMs: ctx.config.JOB_LEASE_MS },
               );
             },
           },
