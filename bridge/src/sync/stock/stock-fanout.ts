@@ -168,9 +168,9 @@ export class StockFanout {
     // arrivals slow down (the burst ends two windows after the last busy one), everything pending
     // goes, and nothing waits longer than BURST_MAX_HOLD_WINDOWS windows.
     // SKUs lowered by an order in flight lead the list. Outside a burst they go at once (no window).
-    // In a burst they ride the next full batch — which leaves within a window or two while SKUs pour
-    // in — and force a call of their own (filled up to 100 with the others) only after waiting
-    // URGENT_MAX_WAIT_WINDOWS windows. A call per order per shop would otherwise double the calls of
+    // In a burst with half a batch or more pending they ride the next full batch — which leaves
+    // within a window or two while SKUs pour in — and force a call of their own (filled up to 100
+    // with the others) only after waiting URGENT_MAX_WAIT_WINDOWS windows. A call per order per shop would otherwise double the calls of
     // a burst that coincides with orders (20 shops × 2 orders/s), while the wait stays well inside
     // the time a change needs to travel anyway.
     const arrived = this.added.get(shopId) ?? 0;
@@ -182,7 +182,10 @@ export class StockFanout {
     const urgentCount = urgent ? skus.filter((s) => urgent.has(s)).length : 0;
     const urgentSince = this.urgentSince.get(shopId) ?? now;
     const whole = skus.length - (skus.length % WOO_BATCH_LIMIT);
-    const urgentDue = urgentCount > 0 && now - urgentSince >= URGENT_MAX_WAIT_WINDOWS * this.deps.coalesceMs;
+    // Waiting only pays when a full batch is near (half a batch pending at least); a few SKUs lowered
+    // while little else is pending — low stock selling fast — go at once.
+    const urgentMayWait = burst && skus.length >= WOO_BATCH_LIMIT / 2;
+    const urgentDue = urgentCount > 0 && (!urgentMayWait || now - urgentSince >= URGENT_MAX_WAIT_WINDOWS * this.deps.coalesceMs);
     const withUrgent = urgentDue ? Math.min(skus.length, Math.ceil(urgentCount / WOO_BATCH_LIMIT) * WOO_BATCH_LIMIT) : 0;
     const take = Math.max(whole, withUrgent);
     if (burst && take < skus.length && now - since < BURST_MAX_HOLD_WINDOWS * this.deps.coalesceMs) {
