@@ -43,10 +43,31 @@ export function describeSettingsIssues(error: z.ZodError): string[] {
 }
 
 /** Parses settings (defaults filled in) or throws `SettingsInvalid` with readable issues. */
+/** Parsed settings by the stored object they came from (shop rows are cached and frozen, see Shops). */
+const parsedByInput = new WeakMap<object, ShopSettings>();
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === "object" && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const v of Object.values(value)) deepFreeze(v);
+  }
+  return value;
+}
+
+/**
+ * The shop's settings, checked. Every job reads its shop's settings; parsing the same stored
+ * object again gives the same (frozen) result, so it is parsed once while the shop row is cached.
+ */
 export function parseShopSettings(input: unknown): ShopSettings {
+  const key = input !== null && typeof input === "object" && Object.isFrozen(input) ? input : undefined;
+  const known = key ? parsedByInput.get(key) : undefined;
+  if (known) return known;
   const result = shopSettingsSchema.safeParse(input);
   if (!result.success) throw new SettingsInvalid(describeSettingsIssues(result.error));
-  return result.data;
+  if (!key) return result.data;
+  const frozen = deepFreeze(result.data);
+  parsedByInput.set(key, frozen);
+  return frozen;
 }
 
 /**

@@ -112,7 +112,13 @@ export class Shops {
   async get(id: string): Promise<Shop | undefined> {
     const entry = await this.row(id);
     if (!entry.row) return undefined;
-    return (entry.shop ??= Object.freeze(toShop(entry.row)));
+    if (!entry.shop) {
+      const shop = toShop(entry.row);
+      // Frozen: it is shared by every caller while cached (and its settings are parsed once).
+      if (shop.settings !== null && typeof shop.settings === "object") deepFreezeJson(shop.settings);
+      entry.shop = Object.freeze(shop);
+    }
+    return entry.shop;
   }
 
   async list(options: { includeDisconnected?: boolean } = {}): Promise<Shop[]> {
@@ -176,6 +182,13 @@ export class Shops {
       .where("id", "=", id)
       .execute();
     this.forget(id);
+  }
+}
+
+function deepFreezeJson(value: unknown): void {
+  if (value !== null && typeof value === "object" && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const v of Object.values(value)) deepFreezeJson(v);
   }
 }
 
