@@ -156,5 +156,15 @@ describe("drill: the SQLite store's disk full (SQLite only)", () => {
     expect(await jobCount(db, "parked")).toBe(0);
     // The workers met the full disk, said so, and kept their work until it could be recorded.
     expect(workersSaidFull).toBeGreaterThan(0);
+    // …their activity steps too: every order's record holds its export and write-back steps.
+    const exported = await db
+      .selectFrom("activity_records")
+      .select(["activity_records.id", (eb) => eb.fn.countAll<number>().as("n")])
+      .innerJoin("activity_steps", "activity_steps.record_id", "activity_records.id")
+      .where("activity_records.subject_type", "=", "order")
+      .where((eb) => eb.or([eb("activity_steps.action", "=", "create Rackbeat order"), eb("activity_steps.action", "=", "check earlier attempt"), eb("activity_steps.action", "=", "write back to WooCommerce")]))
+      .groupBy("activity_records.id")
+      .execute();
+    expect(exported.length).toBe(rig.placed.length);
   }, 120_000);
 });

@@ -286,8 +286,17 @@ export class ActivityBuffer {
     this.pending = [];
     this.summary = undefined;
     const run = this.flushing.then(async () => {
-      if (steps.length > 0) await this.activity.steps(this.recordId, steps);
-      if (summary) await this.activity.summarize(this.recordId, summary);
+      let stepsWritten = false;
+      try {
+        if (steps.length > 0) await this.activity.steps(this.recordId, steps);
+        stepsWritten = true;
+        if (summary) await this.activity.summarize(this.recordId, summary);
+      } catch (error) {
+        // Kept for the next flush (a full disk, say): steps are not lost while the process lives.
+        if (!stepsWritten) this.pending = [...steps, ...this.pending];
+        if (summary) this.summary = { ...summary, ...this.summary };
+        throw error;
+      }
     });
     // A failed write is reported to this flush's caller; later flushes still run.
     this.flushing = run.catch(() => undefined);

@@ -184,7 +184,8 @@ export class JobRunner {
     const record = job.recordId === null ? undefined : activity.buffer(job.recordId);
     const flushRecord = async () => {
       try {
-        await record?.flush();
+        // On a full disk the steps wait in memory like the outcome (whileStoreFull) and are written after.
+        if (record) await this.whileStoreFull(job, () => record.flush());
       } catch (error) {
         jobLog().warn({ err: errorMessage(error) }, "could not write the job's activity steps");
       }
