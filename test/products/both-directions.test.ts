@@ -39,6 +39,26 @@ async function sendEvent(shop: { shopId: string; shopSecret: string }, topic: st
   return settled();
 }
 
+describe("Rackbeat → WooCommerce, several shops", () => {
+  it("reads a changed Rackbeat product once, whatever the number of shops mirroring it", async () => {
+    const catalog = new MemoryCatalog();
+    const first = await setUp(catalog, { master: "rackbeat_to_woo", newProductsFromRackbeat: "draft" });
+    for (let i = 0; i < 2; i++) {
+      const other = await bridge!.pairShop({ name: `Shop ${i + 2}` });
+      await bridge!.ctx.shops.saveSettings(other.shopId, { products: { master: "rackbeat_to_woo", newProductsFromRackbeat: "draft" } });
+    }
+    catalog.add({ id: 30, sku: "LAMP", name: "Old", regularPrice: "1.00" });
+    rackbeat!.seedProducts([{ number: "LAMP", name: "Lamp", sales_price: 80 }]);
+    rackbeat!.resetStats();
+    await bridge!.ctx.queue.enqueue({ kind: PRODUCT_FROM_RACKBEAT_JOB, idempotencyKey: "t:LAMP:shops", payload: { key: "LAMP" } });
+    await settled(PRODUCT_FROM_RACKBEAT_JOB);
+    expect(catalog.items.get(30)).toMatchObject({ name: "Lamp" });
+    // Three shops take products from Rackbeat; one read of the product (before: one per shop).
+    expect(rackbeat!.stats().byRoute["GET /products/:number"]).toBe(1);
+    expect(first.shopId).toBeTruthy();
+  });
+});
+
 describe("WooCommerce → Rackbeat", () => {
   it("creates and updates field by field, excl. VAT, variations, renames, bars deleted and trashed, and never echoes", async () => {
     const catalog = new MemoryCatalog();

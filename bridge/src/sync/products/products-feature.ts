@@ -128,7 +128,10 @@ export function createProductsFeature(options: ProductsFeatureOptions = {}): Fea
       if ("key_name" in parsed && parsed.key_name !== "number") throw new Skip("product deliveries are keyed by number");
       const only = "shopId" in parsed ? parsed.shopId : undefined;
       const shops = (await ctx.shops.list()).filter((s) => (only ? s.id === only : true));
-      const rackbeat = await rackbeatOf(ctx);
+      const client = await rackbeatOf(ctx);
+      // One read of the product for all shops (not one per shop: with many shops that is the rate limit's).
+      let once: ReturnType<typeof client.findProduct> | undefined;
+      const rackbeat = { findProduct: (number: string) => (once ??= client.findProduct(number)) };
       let mirrored = 0;
       for (const shop of shops) {
         const settings = parseShopSettings(shop.settings).products;
