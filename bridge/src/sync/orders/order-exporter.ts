@@ -347,10 +347,13 @@ export class OrderExporter {
       stage = stageOf(created);
       await step("book Rackbeat order", "booked", { rackbeat_order: created.number, confirmation_email: result.sendConfirmationEmail ? "by Rackbeat" : "by the shop" });
     }
+    // Stock is settled before the link says "exported": a process killed in between leaves the
+    // intent, so the retry adopts the order and settles again; marked exported first, the retry went
+    // to afterExport and the order's reservation stayed open for good (every shop's figure too low).
+    await this.settleStock(shopId, wooOrderId, created.number, stage, context);
     await this.deps.links.update(shopId, wooOrderId, { state: "exported", rackbeat_stage: stage, fingerprint: orderFingerprint(result), customer_number: customerNumber });
     await context.summarize?.({ rackbeat_order_number: created.number, rackbeat_state: stage });
 
-    await this.settleStock(shopId, wooOrderId, created.number, stage, context);
     await this.writeBackOrQueue(shopId, wooOrderId, created.number, stage, context);
     return { action, rackbeatOrderNumber: created.number, stage: stage === "draft" ? "draft" : "booked" };
   }
