@@ -11,6 +11,7 @@ const notOnPostgresAgain = [
   // Pinned to their engines already: they open the engines they are about, whatever the project.
   "test/postgres/copy-store.test.ts", // SQLite → PostgreSQL → SQLite
   "test/postgres/three-processes.test.ts", // PostgreSQL
+  "test/postgres/three-processes-sync.test.ts", // PostgreSQL
   "bridge/src/rackbeat/postgres-rate-gate.test.ts", // PostgreSQL
   "test/drills/full-disk.test.ts", // SQLite (its disk filling up)
   // Pure unit and contract tests that open no store and start no bridge (functions, clients
