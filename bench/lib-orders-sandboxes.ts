@@ -78,6 +78,7 @@ async function sendEvent(bridgeUrl: string, e: { shopId: string; secret: string;
   return at;
 }
 
+let cpuSince = process.cpuUsage();
 const ops: Record<string, (args: any) => unknown> = {
   // At most SEND_CONCURRENCY requests open at once (the shops' web servers are many, but a burst of
   // 1,000 simultaneous connections overflows any listen backlog; the plugin would retry later).
@@ -94,8 +95,15 @@ const ops: Record<string, (args: any) => unknown> = {
     return sentAt;
   },
   place: ({ count, offset, prefixes }: { count: number; offset: number; prefixes: string[] }) => Array.from({ length: count }, (_, i) => place(offset + i, prefixes)),
-  resetStats: () => rackbeat.resetStats(),
-  stats: () => rackbeat.stats(),
+  resetStats: () => {
+    cpuSince = process.cpuUsage();
+    return rackbeat.resetStats();
+  },
+  // The Rackbeat sandbox's counters, and this process's CPU seconds since resetStats.
+  stats: () => {
+    const cpu = process.cpuUsage(cpuSince);
+    return { ...rackbeat.stats(), cpu_s: (cpu.user + cpu.system) / 1e6 };
+  },
   orders: () => rackbeat.listOrders().map((o) => ({ other_reference: o.other_reference, total_total: o.total_total })),
   close: async () => {
     await rackbeat.close();
