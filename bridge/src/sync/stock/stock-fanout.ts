@@ -28,6 +28,10 @@ export interface FanoutDeps {
 const BURST_ARRIVALS_PER_WINDOW = 10;
 /** The longest a burst's remainder waits for a full batch (in windows) when no call goes out meanwhile. */
 const BURST_MAX_HOLD_WINDOWS = 25;
+/** A burst is taken to last this many windows past the last busy one (a slow window does not end it). */
+const BURST_TAIL_WINDOWS = 5;
+/** SKUs lowered by an order may wait for a burst's full batch only with at least this many SKUs pending. */
+const URGENT_WAIT_MIN_PENDING = 10;
 /** The longest SKUs lowered by an order wait for a full batch during a burst (in windows). */
 const URGENT_MAX_WAIT_WINDOWS = 2;
 
@@ -62,7 +66,7 @@ export class StockFanout {
   /** SKUs added per shop since its last flush, and since when a remainder has been held back. */
   private readonly added = new Map<string, number>();
   private readonly holdingSince = new Map<string, number>();
-  /** A burst is taken to last two windows past the last busy window, so one slow window does not end it. */
+  /** Until when each shop is taken to be in a burst (BURST_TAIL_WINDOWS past its last busy window). */
   private readonly burstUntil = new Map<string, number>();
   /** Per shop, SKUs lowered by an order in flight: they go first into the next call. */
   private readonly urgent = new Map<string, Set<string>>();
@@ -165,10 +169,10 @@ export class StockFanout {
     this.dirty.delete(shopId);
     // While a burst is arriving (many SKUs came in during the last window), write whole batches of
     // 100 only and keep the remainder for a later window, so each call carries a full batch; once
-    // arrivals slow down (the burst ends two windows after the last busy one), everything pending
+    // arrivals slow down (the burst ends BURST_TAIL_WINDOWS windows after the last busy one), everything pending
     // goes, and nothing waits longer than BURST_MAX_HOLD_WINDOWS windows.
     // SKUs lowered by an order in flight lead the list. Outside a burst they go at once (no window).
-    // In a burst with half a batch or more pending they ride the next full batch — which leaves
+    // In a burst with many SKUs pending they ride the next full batch — which leaves
     // within a window or two while SKUs pour in — and force a call of their own (filled up to 100
     // with the others) only after waiting URGENT_MAX_WAIT_WINDOWS windows. A call per order per shop would otherwise double the calls of
     // a burst that coincides with orders (20 shops × 2 orders/s), while the wait stays well inside
@@ -176,15 +180,15 @@ export class StockFanout {
     const arrived = this.added.get(shopId) ?? 0;
     this.added.set(shopId, 0);
     const now = Date.now();
-    if (arrived >= BURST_ARRIVALS_PER_WINDOW) this.burstUntil.set(shopId, now + 2 * this.deps.coalesceMs);
+    if (arrived >= BURST_ARRIVALS_PER_WINDOW) this.burstUntil.set(shopId, now + BURST_TAIL_WINDOWS * this.deps.coalesceMs);
     const burst = now < (this.burstUntil.get(shopId) ?? 0);
     const since = this.holdingSince.get(shopId) ?? now;
     const urgentCount = urgent ? skus.filter((s) => urgent.has(s)).length : 0;
     const urgentSince = this.urgentSince.get(shopId) ?? now;
     const whole = skus.length - (skus.length % WOO_BATCH_LIMIT);
-    // Waiting only pays when a full batch is near (half a batch pending at least); a few SKUs lowered
-    // while little else is pending — low stock selling fast — go at once.
-    const urgentMayWait = burst && skus.length >= WOO_BATCH_LIMIT / 2;
+    // Waiting only pays while many different SKUs are pending; a few SKUs lowered while little else
+    // is pending — low stock selling fast, the same SKUs again and again — go at once.
+    const urgentMayWait = burst && skus.length >= URGENT_WAIT_MIN_PENDING;
     const urgentDue = urgentCount > 0 && (!urgentMayWait || now - urgentSince >= URGENT_MAX_WAIT_WINDOWS * this.deps.coalesceMs);
     const withUrgent = urgentDue ? Math.min(skus.length, Math.ceil(urgentCount / WOO_BATCH_LIMIT) * WOO_BATCH_LIMIT) : 0;
     const take = Math.max(whole, withUrgent);
