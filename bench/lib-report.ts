@@ -17,6 +17,8 @@ export interface RunResult {
   seconds: number;
   /** Why the run failed (crash, no JSON, timeout); undefined when it ran to the end with figures. */
   failure?: string;
+  /** Taken from a saved log (`--reuse name=file`) instead of run now: what the log says it was. */
+  reused?: string;
 }
 
 /** The last line of `lines` that is a JSON object, parsed. */
@@ -179,7 +181,7 @@ export function renderReport(input: { results: readonly RunResult[]; machine: Ma
     "",
     "| benchmark | took | exit |",
     "|---|---|---|",
-    ...input.results.map((r) => `| ${r.name} | ${formatDuration(r.seconds)} | ${r.exitCode ?? r.signal} |`),
+    ...input.results.map((r) => `| ${r.name} | ${r.reused ? `not run now: ${r.reused}` : formatDuration(r.seconds)} | ${r.exitCode ?? r.signal} |`),
     "",
     "## Machine",
     "",

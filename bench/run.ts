@@ -6,16 +6,19 @@
  *                                      writes bench/report.md (each figure against bench/targets.ts,
  *                                      and the machine) and exits non-zero when a target is missed
  *   npm run bench -- --only a,b        the report for some of them; --skip soak for all but some
+ *   npm run bench -- --reuse soak=F    takes soak's figures from F, the saved output of an earlier
+ *                                      `npm run bench -- soak` (its last JSON line), instead of
+ *                                      running it; the report's Runs table says so
  *   npm run bench -- <name>            runs bench/<name>.ts here, no report
  *   npm run bench -- --list            lists the benchmarks
  *
  * BENCH_DIR and BENCH_REPORT move the benchmarks' folder and the report (the runner's own test).
  */
-import { readdirSync, writeFileSync } from "node:fs";
+import { readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
-import { type RunResult, describeMachine, renderReport, runBenchmark } from "./lib-report.js";
+import { type RunResult, describeMachine, lastJsonObject, renderReport, runBenchmark } from "./lib-report.js";
 import { TARGETS } from "./targets.js";
 
 const here = process.env.BENCH_DIR ? resolve(process.env.BENCH_DIR) : dirname(fileURLToPath(import.meta.url));
@@ -29,7 +32,7 @@ const available = readdirSync(here)
 const { values, positionals } = parseArgs({
   args: process.argv.slice(2),
   allowPositionals: true,
-  options: { list: { type: "boolean" }, only: { type: "string" }, skip: { type: "string" } },
+  options: { list: { type: "boolean" }, only: { type: "string" }, skip: { type: "string" }, reuse: { type: "string", multiple: true } },
 });
 
 if (values.list) {
@@ -72,7 +75,21 @@ async function report(): Promise<number> {
     });
   }
   const write = (pending: string[]) => writeFileSync(reportPath, renderReport({ results, machine, selection, pending }));
+  const reused = new Map(
+    (values.reuse ?? []).map((spec) => {
+      const [bench, file] = spec.split("=", 2) as [string, string | undefined];
+      if (!file || !available.includes(bench)) throw new Error(`--reuse wants <benchmark>=<saved output>, got "${spec}"`);
+      return [bench, resolve(file)] as const;
+    }),
+  );
   for (const [i, bench] of chosen.entries()) {
+    const saved = reused.get(bench);
+    if (saved) {
+      const figures = lastJsonObject(readFileSync(saved, "utf8").split("\n"));
+      results.push({ name: bench, ...(figures ? { figures } : { failure: `no JSON line in ${saved}` }), exitCode: 0, signal: null, seconds: 0, reused: `figures from ${saved}` });
+      write(chosen.slice(i + 1));
+      continue;
+    }
     console.log(`\n=== [${i + 1}/${chosen.length}] ${bench} ===`);
     const result = await runBenchmark(bench, join(here, `${bench}.ts`), {
       cwd: root,

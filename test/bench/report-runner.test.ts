@@ -95,6 +95,17 @@ describe("npm run bench (the report runner)", () => {
     expect(readFileSync(report, "utf8")).toContain("**All 2 targets met.**");
   });
 
+  it("takes a benchmark's figures from a saved output with --reuse, without running it", () => {
+    const saved = join(dir.path, "scale-out.log");
+    writeFileSync(saved, `progress\n${JSON.stringify({ speedup: 2.7, sandbox_429s: 0, duplicates: 0 })}\n`);
+    const run = bench("--only", "scale-out", "--reuse", `scale-out=${saved}`);
+    expect(run.status).toBe(0);
+    const text = readFileSync(report, "utf8");
+    expect(text).toContain("| scale-out | speedup | ≥ 2.5 | 2.7 | pass |");
+    expect(text).toContain(`| scale-out | not run now: figures from ${saved} |`);
+    expect(run.stdout).not.toContain("=== [1/1] scale-out ===");
+  });
+
   it("refuses a name that is not a benchmark", () => {
     const run = bench("--only", "lib-helper");
     expect(run.status).toBe(2);
