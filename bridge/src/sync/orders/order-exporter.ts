@@ -89,6 +89,12 @@ export interface OrderExporterDeps {
    * it does not hold up the next orders' way into Rackbeat; without it the export writes back itself.
    */
   writeBackLater?: (request: { shopId: string; wooOrderId: number; rackbeatOrderNumber: number }) => Promise<void>;
+  /**
+   * Runs a customer's find-or-create alone across bridge processes (several processes on one
+   * PostgreSQL database); throws a retry-later error when another process holds it. In one process
+   * the exporter's own lock suffices.
+   */
+  customerLease?: <T>(key: string, work: () => Promise<T>) => Promise<T>;
 }
 
 /** An order line names a SKU Rackbeat does not have (and WooCommerce is not the product master). */
@@ -268,9 +274,11 @@ export class OrderExporter {
     let customerNumber = link.customer_number;
     if (customerNumber === null) {
       const key = matchKey(customerResult);
+      const findOrCreate = () => this.customer(shopId, customerResult, context);
+      const lease = this.deps.customerLease;
       customerNumber = key
-        ? await this.customerLock.run(`${shopId}:${key}`, () => this.customer(shopId, customerResult, context))
-        : await this.customer(shopId, customerResult, context);
+        ? await this.customerLock.run(`${shopId}:${key}`, () => (lease ? lease(`${shopId}:${key}`, findOrCreate) : findOrCreate()))
+        : await findOrCreate();
       // A customer with a match key is remembered under it (a retry finds it there); one without
       // (no e-mail, no VAT number) only here, so a retry does not create it again.
       if (!key) await this.deps.links.update(shopId, wooOrderId, { customer_number: customerNumber });

@@ -5,7 +5,8 @@ import type { BridgeContext, Feature } from "../../context.js";
 import { HttpError, badRequest, route } from "../../http/errors.js";
 import { eventJobKind, shopEventSchema, type EventTopic } from "../../intake/events.js";
 import type { JobContext, JobHandler } from "../../jobs/runner.js";
-import { errorMessage } from "../../lib/errors.js";
+import { RateLimited, errorMessage } from "../../lib/errors.js";
+import { withLease } from "../../store/leases.js";
 import { rackbeatItemNumberSchema, wooOrderStatusSchema } from "../../settings/common.js";
 import { parseShopSettings } from "../../settings/shop-settings.js";
 import { OrderNotTransferable } from "./order-errors.js";
@@ -25,6 +26,9 @@ import { createWooOrdersRest } from "./woo-orders-rest.js";
  * The orders feature (issue 5): event jobs → OrderExporter, manual and catch-up export jobs, the
  * status write-back poller, the reconciler, and the routes of protocol.md §5 owned by orders.
  */
+
+/** Another bridge process is matching or creating this customer right now: try again shortly. */
+export class CustomerBeingMatchedElsewhere extends RateLimited {}
 
 /** A job payload that cannot be read: parked with the reason. */
 class OrderJobMalformed extends OrderNotTransferable {}
@@ -82,6 +86,18 @@ export function ordersRuntime(ctx: BridgeContext): OrdersRuntime {
       rackbeat,
       stock,
       createProductsFirst,
+      // Several processes on one PostgreSQL database: one customer find-or-create at a time across
+      // them too (a session advisory lock for the few Rackbeat calls it makes), so two first orders
+      // of a new customer arriving at two processes make one Rackbeat customer.
+      ...(ctx.store.pg
+        ? {
+            customerLease: async <T>(key: string, work: () => Promise<T>): Promise<T> => {
+              const outcome = await withLease(ctx.store, `order-customer:${key}`, work);
+              if (!outcome.ran) throw new CustomerBeingMatchedElsewhere("another bridge process is matching or creating this customer; trying again shortly", { retryAfterMs: 500 });
+              return outcome.value;
+            },
+          }
+        : {}),
       writeBackLater: async ({ shopId, wooOrderId, rackbeatOrderNumber }) => {
         await ctx.queue.enqueue({
           kind: ORDER_WRITE_BACK_JOB,
