@@ -51,9 +51,6 @@ const STORE_FULL_WAIT_MS = { first: 250, max: 5_000 };
  * back, so work already done is not done again (if its lease runs out meanwhile, the queue's lease
  * rules decide, as after a crash).
  */
-/** How long a busy runner waits for more of its jobs to finish before claiming the next ones (ms). */
-const CLAIM_GATHER_MS = 2;
-
 export class JobRunner {
   readonly owner: string;
   private readonly running = new Map<number, { job: Job; controller: AbortController; done: Promise<void> }>();
@@ -116,13 +113,7 @@ export class JobRunner {
           this.lastReclaim = Date.now();
           await this.options.queue.reclaimExpired();
         }
-        let free = this.options.concurrency - this.running.size;
-        // Woken by one finished job among many running: gather the next few that finish before
-        // claiming, so a busy runner claims several jobs per statement instead of one each time.
-        if (free > 0 && free < this.options.concurrency / 8 && this.running.size > 0) {
-          await new Promise((resolve) => setTimeout(resolve, CLAIM_GATHER_MS));
-          free = this.options.concurrency - this.running.size;
-        }
+        const free = this.options.concurrency - this.running.size;
         if (free > 0) {
           const jobs = await this.options.queue.claim(this.owner, free, [...this.options.handlers.keys()]);
           if (this.storeFullSince !== undefined) {
