@@ -1,7 +1,5 @@
 import type pg from "pg";
-import type { JobsTable } from "../store/schema.js";
-
-type JobRow = { [K in keyof JobsTable]: JobsTable[K] extends { __select__: infer S } ? S : JobsTable[K] };
+import type { JobRow, NewJobValues } from "./job-rows.js";
 
 /**
  * The queue's hot statements (enqueue, claim, finish) on PostgreSQL, as named prepared statements on
@@ -16,16 +14,7 @@ export class PostgresJobStatements {
 
   constructor(private readonly pool: pg.Pool) {}
 
-  async insert(values: {
-    kind: string;
-    shop_id: string | null;
-    idempotency_key: string;
-    payload: string;
-    priority: number;
-    max_attempts: number;
-    run_at: number;
-    created_at: number;
-  }): Promise<JobRow | undefined> {
+  async insert(values: NewJobValues): Promise<JobRow | undefined> {
     const result = await this.pool.query<JobRow>({
       name: "rbc_jobs_insert",
       text: `INSERT INTO jobs (kind, shop_id, idempotency_key, payload, state, priority, attempts, max_attempts, run_at,

@@ -5,6 +5,7 @@ import { RateLimited, Skip, errorMessage, isRetryable } from "../lib/errors.js";
 import type { Database, JobState, JobsTable } from "../store/schema.js";
 import type { Store } from "../store/store.js";
 import { isStoreFull } from "../store/store-full.js";
+import type { NewJobValues } from "./job-rows.js";
 import { PostgresJobStatements } from "./postgres-statements.js";
 import { SqliteJobStatements } from "./sqlite-statements.js";
 
@@ -111,26 +112,29 @@ export class JobQueue {
     return result;
   }
 
+  /** The row of a new waiting job for the hot-path statements. */
+  private newJobValues(input: EnqueueInput, at: number): NewJobValues {
+    return {
+      kind: input.kind,
+      shop_id: input.shopId ?? input.subject?.shopId ?? null,
+      idempotency_key: input.idempotencyKey,
+      payload: JSON.stringify(input.payload ?? null),
+      priority: input.priority ?? 0,
+      max_attempts: input.maxAttempts ?? this.options.maxAttempts,
+      run_at: input.runAt ?? at,
+      created_at: at,
+    };
+  }
+
   /** SQLite: jobs and their records through prepared statements, in one transaction. */
   private async insertManyFast(inputs: EnqueueInput[]): Promise<{ job: Job; created: boolean }[]> {
     const fast = this.fast as SqliteJobStatements;
     const at = this.now();
     const rows = await fast.insertMany(
       inputs.map((input) => {
-        const shopId = input.shopId ?? input.subject?.shopId ?? null;
-        return {
-          values: {
-            kind: input.kind,
-            shop_id: shopId,
-            idempotency_key: input.idempotencyKey,
-            payload: JSON.stringify(input.payload ?? null),
-            priority: input.priority ?? 0,
-            max_attempts: input.maxAttempts ?? this.options.maxAttempts,
-            run_at: input.runAt ?? at,
-            created_at: at,
-          },
-          subject: input.subject && shopId ? { shopId, type: input.subject.type, id: input.subject.id } : undefined,
-        };
+        const values = this.newJobValues(input, at);
+        const shopId = values.shop_id;
+        return { values, subject: input.subject && shopId ? { shopId, type: input.subject.type, id: input.subject.id } : undefined };
       }),
       at,
     );
@@ -156,17 +160,7 @@ export class JobQueue {
   /** A job without an activity record: one statement, which is its own transaction. */
   private async insertAlone(input: EnqueueInput): Promise<{ job: Job; created: boolean }> {
     if (!this.fast) return this.insert(input, this.db);
-    const at = this.now();
-    const inserted = await this.fast.insert({
-      kind: input.kind,
-      shop_id: input.shopId ?? null,
-      idempotency_key: input.idempotencyKey,
-      payload: JSON.stringify(input.payload ?? null),
-      priority: input.priority ?? 0,
-      max_attempts: input.maxAttempts ?? this.options.maxAttempts,
-      run_at: input.runAt ?? at,
-      created_at: at,
-    });
+    const inserted = await this.fast.insert(this.newJobValues(input, this.now()));
     if (inserted) return { job: toJob(inserted), created: true };
     const existing = await this.db
       .selectFrom("jobs")

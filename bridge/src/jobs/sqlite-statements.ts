@@ -1,8 +1,8 @@
 import type SQLite from "better-sqlite3";
 import type { Kysely } from "kysely";
-import type { Database, JobsTable } from "../store/schema.js";
+import type { Database } from "../store/schema.js";
+import type { JobRow, NewJobValues } from "./job-rows.js";
 
-type JobRow = { [K in keyof JobsTable]: JobsTable[K] extends { __select__: infer S } ? S : JobsTable[K] };
 
 /**
  * The queue's three hot statements (enqueue, claim, finish) as prepared SQLite statements. Kysely
@@ -84,16 +84,7 @@ export class SqliteJobStatements {
     }
   }
 
-  async insert(values: {
-    kind: string;
-    shop_id: string | null;
-    idempotency_key: string;
-    payload: string;
-    priority: number;
-    max_attempts: number;
-    run_at: number;
-    created_at: number;
-  }): Promise<JobRow | undefined> {
+  async insert(values: NewJobValues): Promise<JobRow | undefined> {
     return this.locked(() => this.insertStatement.get(values) as JobRow | undefined);
   }
 
@@ -104,7 +95,7 @@ export class SqliteJobStatements {
    */
   async insertMany(
     items: {
-      values: Parameters<SqliteJobStatements["insert"]>[0];
+      values: NewJobValues;
       subject: { shopId: string; type: string; id: string } | undefined;
     }[],
     at: number,
