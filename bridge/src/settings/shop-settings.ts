@@ -2,6 +2,7 @@ import { z } from "zod";
 import { orderSettingsSchema } from "./order-settings.js";
 import { productSettingsSchema } from "./product-settings.js";
 import { stockSettingsSchema } from "./stock-settings.js";
+import { deepFreeze } from "../lib/deep-freeze.js";
 
 /**
  * A shop's settings (design.md §3), validated at every boundary (PUT /v1/shops/{shop}/settings, the
@@ -45,14 +46,6 @@ export function describeSettingsIssues(error: z.ZodError): string[] {
 /** Parses settings (defaults filled in) or throws `SettingsInvalid` with readable issues. */
 /** Parsed settings by the stored object they came from (shop rows are cached and frozen, see Shops). */
 const parsedByInput = new WeakMap<object, ShopSettings>();
-
-function deepFreeze<T>(value: T): T {
-  if (value && typeof value === "object" && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    for (const v of Object.values(value)) deepFreeze(v);
-  }
-  return value;
-}
 
 /**
  * The shop's settings, checked. Every job reads its shop's settings; parsing the same stored

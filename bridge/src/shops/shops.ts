@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import type { Kysely, Selectable } from "kysely";
 import type { Database, ShopsTable } from "../store/schema.js";
 import type { SecretBox } from "../store/secrets.js";
+import { deepFreeze } from "../lib/deep-freeze.js";
 
 export interface Shop {
   id: string;
@@ -115,7 +116,7 @@ export class Shops {
     if (!entry.shop) {
       const shop = toShop(entry.row);
       // Frozen: it is shared by every caller while cached (and its settings are parsed once).
-      if (shop.settings !== null && typeof shop.settings === "object") deepFreezeJson(shop.settings);
+      deepFreeze(shop.settings);
       entry.shop = Object.freeze(shop);
     }
     return entry.shop;
@@ -182,13 +183,6 @@ export class Shops {
       .where("id", "=", id)
       .execute();
     this.forget(id);
-  }
-}
-
-function deepFreezeJson(value: unknown): void {
-  if (value !== null && typeof value === "object" && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    for (const v of Object.values(value)) deepFreezeJson(v);
   }
 }
 
