@@ -20,12 +20,19 @@ export function run(command, args, options = {}) {
   }
 }
 
-/** Installs npm dependencies when node_modules is missing or older than package-lock.json. */
+/** Installs npm dependencies when node_modules is missing or older than package-lock.json (npm ci). */
 export function ensureNodeModules(dir = root, label = "npm dependencies") {
   const lock = join(dir, "package-lock.json");
   const marker = join(dir, "node_modules", ".rbc-lock-hash");
   const want = existsSync(lock) ? createHash("sha256").update(readFileSync(lock)).digest("hex") : "no-lock";
   if (existsSync(marker) && readFileSync(marker, "utf8") === want) return;
+  // Installed by hand (`npm install` / `npm ci`) since: npm's own record of node_modules is newer
+  // than the lockfile, so npm itself takes the tree as current — no second install.
+  const npmRecord = join(dir, "node_modules", ".package-lock.json");
+  if (existsSync(lock) && existsSync(npmRecord) && statSync(npmRecord).mtimeMs >= statSync(lock).mtimeMs) {
+    writeFileSync(marker, want);
+    return;
+  }
   say(`installing ${label} (npm ci in ${dir === root ? "." : dir.slice(root.length + 1)})…`);
   run("npm", existsSync(lock) ? ["ci", "--no-audit", "--no-fund"] : ["install", "--no-audit", "--no-fund"], { cwd: dir });
   writeFileSync(marker, want);
