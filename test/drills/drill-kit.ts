@@ -20,6 +20,7 @@ import type { FreshStore } from "../postgres/test-databases.js";
 import { type RackbeatSandbox, type RackbeatSandboxOptions, startRackbeatSandbox } from "../sandboxes/rackbeat/index.js";
 import { FIXTURE_PRODUCTS, type FixtureScenarioKey, fixtureCheckout } from "../sandboxes/woocommerce/fixture-shop.js";
 import { type CheckoutInput, type WooSandbox, startWooSandbox } from "../sandboxes/woocommerce/index.js";
+import { pairWooShop } from "../helpers/pair-shop.js";
 
 // ───────────── the tally ─────────────
 
@@ -215,24 +216,7 @@ export const accessOf = (bridge: TestBridge): BridgeAccess => ({ url: bridge.url
 
 /** Pairs a WooCommerce sandbox with the bridge as the plugin does: `POST /v1/pair` with a real REST key of the shop. */
 export async function pairOverHttp(bridge: BridgeAccess, woo: WooSandbox, name: string): Promise<{ shopId: string; shopSecret: string }> {
-  const key = woo.createKey({ permissions: "read_write" });
-  const { code } = await bridge.pairing.create(name);
-  const paired = await fetch(`${bridge.url}/v1/pair`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({
-      code,
-      shop_url: woo.url,
-      shop_name: name,
-      wc_consumer_key: key.consumerKey,
-      wc_consumer_secret: key.consumerSecret,
-      plugin_version: "0.1.0",
-      protocol_version: 1,
-    }),
-  });
-  if (paired.status !== 201) throw new Error(`pairing failed: ${paired.status} ${await paired.text()}`);
-  const body = (await paired.json()) as { shop_id: string; shop_secret: string };
-  return { shopId: body.shop_id, shopSecret: body.shop_secret };
+  return pairWooShop(bridge, woo, name, woo.createKey({ permissions: "read_write" }));
 }
 
 /** A request signed with a shop's secret, as the plugin's proxy sends it. */

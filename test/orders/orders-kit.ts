@@ -11,6 +11,7 @@ import { startTestBridge, type TestBridge } from "../helpers/bridge.js";
 import { startRackbeatSandbox, type RackbeatSandbox, type RackbeatSandboxOptions } from "../sandboxes/rackbeat/index.js";
 import { startWooSandbox, type CheckoutInput, type WooSandbox } from "../sandboxes/woocommerce/index.js";
 import { fixtureCheckout, FIXTURE_PRODUCTS, type FixtureScenarioKey } from "../sandboxes/woocommerce/fixture-shop.js";
+import { pairWooShop } from "../helpers/pair-shop.js";
 
 export const SERVICE_ITEMS = ["SHIPPING", "FEE", "PAYMENT-FEE", "DISCOUNT", "GIFT-CARD", "ROUNDING"];
 
@@ -58,22 +59,7 @@ export async function startOrdersKit(options: { rackbeat?: RackbeatSandboxOption
   };
   registerOrderStockHooks(bridge.ctx, hooks);
 
-  const { code } = await bridge.ctx.pairing.create(options.shopName ?? "Orders test shop");
-  const paired = await fetch(`${bridge.url}/v1/pair`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({
-      code,
-      shop_url: woo.url,
-      shop_name: options.shopName ?? "Orders test shop",
-      wc_consumer_key: key.consumerKey,
-      wc_consumer_secret: key.consumerSecret,
-      plugin_version: "0.1.0",
-      protocol_version: 1,
-    }),
-  });
-  if (paired.status !== 201) throw new Error(`pairing failed: ${paired.status} ${await paired.text()}`);
-  const { shop_id: shopId, shop_secret: shopSecret } = (await paired.json()) as { shop_id: string; shop_secret: string };
+  const { shopId, shopSecret } = await pairWooShop({ url: bridge.url, pairing: bridge.ctx.pairing }, woo, options.shopName ?? "Orders test shop", key);
   await bridge.ctx.shops.saveSettings(shopId, { orders: { transferOrdersCreatedFrom: null } });
 
   const kit: OrdersKit = {

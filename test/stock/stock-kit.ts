@@ -13,6 +13,7 @@ import { createStockFeature, stockService, type StockOptions, type StockService 
 import { type TestBridge, startTestBridge } from "../helpers/bridge.js";
 import { type RackbeatSandbox, type RackbeatSandboxOptions, startRackbeatSandbox } from "../sandboxes/rackbeat/index.js";
 import { type WooSandbox, startWooSandbox } from "../sandboxes/woocommerce/index.js";
+import { pairWooShop } from "../helpers/pair-shop.js";
 
 export interface KitShop {
   shopId: string;
@@ -91,27 +92,11 @@ export async function startStockKit(options: KitOptions): Promise<StockKit> {
       }
     }
     for (const sku of options.unknownSkus ?? []) ids.set(sku, Number(woo.seedProduct({ sku, name: `Unknown ${sku}`, regularPrice: "1.00", manageStock: true, stockQuantity: 4 }).id));
-    const key = woo.createKey();
-    const { code } = await bridge.ctx.pairing.create(`Shop ${i + 1}`);
-    const response = await fetch(`${bridge.url}/v1/pair`, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({
-        code,
-        shop_url: woo.url,
-        shop_name: `Shop ${i + 1}`,
-        wc_consumer_key: key.consumerKey,
-        wc_consumer_secret: key.consumerSecret,
-        plugin_version: "0.1.0",
-        protocol_version: 1,
-      }),
-    });
-    if (response.status !== 201) throw new Error(`pairing failed: ${response.status} ${await response.text()}`);
-    const paired = (await response.json()) as { shop_id: string; shop_secret: string };
+    const paired = await pairWooShop({ url: bridge.url, pairing: bridge.ctx.pairing }, woo, `Shop ${i + 1}`, woo.createKey());
     const input = options.settings?.[i];
-    if (input) await bridge.ctx.shops.saveSettings(paired.shop_id, parseShopSettings(input));
+    if (input) await bridge.ctx.shops.saveSettings(paired.shopId, parseShopSettings(input));
     woo.resetWriteCounts();
-    shops.push({ shopId: paired.shop_id, shopSecret: paired.shop_secret, woo, ids });
+    shops.push({ ...paired, woo, ids });
   }
 
   const client = createRackbeatClient({
