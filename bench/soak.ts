@@ -44,7 +44,7 @@
  * Targets: losses 0, duplicates 0, stock_mismatches 0, rss_growth_pct ≤ 20 (bench/targets.ts).
  * The bridge's log (warn and above) is kept in bench/results/soak-bridge.log.
  */
-import { type ChildProcess, execFileSync, fork, spawn } from "node:child_process";
+import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { createWriteStream, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { createRequire } from "node:module";
 import { createServer } from "node:net";
@@ -53,6 +53,7 @@ import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { signedHeaders } from "../bridge/src/http/signing.js";
+import { percentile, startOrdersSandboxes } from "./lib-orders-run.js";
 // @ts-expect-error plain .mjs module without types
 import { BRIDGE_NODE_FLAGS } from "../scripts/lib/node-flags.mjs";
 
@@ -69,44 +70,19 @@ const WARMUP_MS = Math.min(60_000, RUN_MS / 4);
 const root = fileURLToPath(new URL("..", import.meta.url));
 const log = (msg: string) => console.log(`[soak] ${msg}`);
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, Math.max(0, ms)));
-const percentile = (sorted: number[], p: number) => (sorted.length === 0 ? null : Math.round(sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!));
 
 // ───────────── the sandboxes (child process) ─────────────
 
 log(`starting the Rackbeat sandbox and ${SHOPS} shop sandboxes with ${SKUS} products each (child process)`);
-const sandboxChild = fork(fileURLToPath(new URL("./lib-orders-sandboxes.ts", import.meta.url)), [], {
-  execArgv: ["--import", "tsx"],
-  env: { ...process.env, SHOPS: String(SHOPS), RB_LIMIT: "480", RB_WINDOW_MS: "60000", RB_LATENCY_MS: "50", SOAK_SKUS: String(SKUS), WOO_LATENCY_MS: "20" },
-  stdio: ["ignore", "inherit", "inherit", "ipc"],
+const sandboxes = await startOrdersSandboxes({
+  shops: SHOPS,
+  limit: { limit: 480, windowMs: 60_000 },
+  latencyMs: 50,
+  env: { SOAK_SKUS: String(SKUS), WOO_LATENCY_MS: "20" },
 });
 /** When each order appeared in Rackbeat, by reference (pushed by the child as it happens). */
-const createdAt = new Map<string, number>();
-const pending = new Map<number, { resolve: (v: any) => void; reject: (e: Error) => void }>();
-let nextCallId = 1;
-const sandboxes = await new Promise<{ rackbeat: { baseUrl: string; token: string }; shops: { url: string; consumerKey: string; consumerSecret: string }[] }>((resolve, reject) => {
-  sandboxChild.on("message", (m: any) => {
-    if (m.type === "created") createdAt.set(m.reference, m.at);
-    else if (m.type === "ready") resolve(m);
-    else if (typeof m.id === "number") {
-      const p = pending.get(m.id);
-      pending.delete(m.id);
-      if (m.error !== undefined) p?.reject(new Error(m.error));
-      else p?.resolve(m.result);
-    }
-  });
-  sandboxChild.once("exit", (code) => reject(new Error(`the sandboxes exited with ${code}`)));
-});
-sandboxChild.once("exit", (code) => {
-  for (const p of pending.values()) p.reject(new Error(`the sandboxes exited with ${code}`));
-  pending.clear();
-});
-const call = <T = unknown>(op: string, args?: unknown) =>
-  new Promise<T>((resolve, reject) => {
-    if (sandboxChild.exitCode !== null) return reject(new Error("the sandboxes have exited"));
-    const id = nextCallId++;
-    pending.set(id, { resolve, reject });
-    sandboxChild.send({ id, op, args });
-  });
+const createdAt = sandboxes.createdAt;
+const call = <T = unknown>(op: string, args?: unknown) => sandboxes.call<T>(op, args);
 
 // ───────────── the bridge (its own process, as npm start runs it) ─────────────
 
