@@ -137,3 +137,19 @@ export async function openTestStore(options: Partial<OpenStoreOptions> = {}): Pr
     throw error;
   }
 }
+
+/**
+ * The store as two bridge processes see it: on PostgreSQL two stores (two pools) on one fresh
+ * database; on SQLite, which serves one process, the same store twice. `cleanup()` closes both.
+ */
+export async function openTwoProcessStores(): Promise<{ stores: [Store, Store]; cleanup(): Promise<void> }> {
+  const opened = await openTestStore();
+  const other = defaultStoreKind.name === "postgres" ? await opened.fresh.open() : opened.store;
+  return {
+    stores: [opened.store, other],
+    async cleanup() {
+      if (other !== opened.store) await other.close().catch(() => undefined);
+      await opened.cleanup();
+    },
+  };
+}

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { MemoryCatalog } from "../../../../test/products/memory-catalog.js";
-import { defaultStoreKind, openTestStore } from "../../../../test/postgres/test-databases.js";
+import { defaultStoreKind, openTwoProcessStores } from "../../../../test/postgres/test-databases.js";
 import { type RackbeatSandbox, startRackbeatSandbox } from "../../../../test/sandboxes/rackbeat/index.js";
 import { createLogger } from "../../observability/logger.js";
 import { createRackbeatClient } from "../../rackbeat/index.js";
@@ -28,14 +28,12 @@ describe(`initial sync: one execution of a shop's run at a time (${defaultStoreK
   let cleanup: () => Promise<void>;
   let rackbeat: RackbeatSandbox;
   beforeEach(async () => {
-    const opened = await openTestStore();
-    const other = defaultStoreKind.name === "postgres" ? await opened.fresh.open() : opened.store;
-    stores = [opened.store, other];
+    const two = await openTwoProcessStores();
+    stores = two.stores;
     rackbeat = await startRackbeatSandbox({ rateLimit: false });
     cleanup = async () => {
       await rackbeat.close();
-      if (other !== opened.store) await other.close().catch(() => undefined);
-      await opened.cleanup();
+      await two.cleanup();
     };
   });
   afterEach(async () => {

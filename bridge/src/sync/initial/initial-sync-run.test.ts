@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { defaultStoreKind, openTestStore } from "../../../../test/postgres/test-databases.js";
+import { defaultStoreKind, openTwoProcessStores } from "../../../../test/postgres/test-databases.js";
 import { parseShopSettings } from "../../settings/shop-settings.js";
 import type { Store } from "../../store/store.js";
 import { InitialSyncRefused, createInitialSyncRun } from "./initial-sync-run.js";
@@ -12,13 +12,7 @@ describe(`initial sync: one run at a time per shop (${defaultStoreKind.name})`, 
   let stores: Store[];
   let cleanup: () => Promise<void>;
   beforeEach(async () => {
-    const opened = await openTestStore();
-    const other = defaultStoreKind.name === "postgres" ? await opened.fresh.open() : opened.store;
-    stores = [opened.store, other];
-    cleanup = async () => {
-      if (other !== opened.store) await other.close().catch(() => undefined);
-      await opened.cleanup();
-    };
+    ({ stores, cleanup } = await openTwoProcessStores());
   });
   afterEach(async () => {
     await cleanup();

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { SERVICE_ITEMS } from "../../../../test/orders/orders-kit.js";
-import { defaultStoreKind, openTestStore } from "../../../../test/postgres/test-databases.js";
+import { defaultStoreKind, openTwoProcessStores } from "../../../../test/postgres/test-databases.js";
 import { type RackbeatSandbox, startRackbeatSandbox } from "../../../../test/sandboxes/rackbeat/index.js";
 import { FIXTURE_PRODUCTS, fixtureCheckout } from "../../../../test/sandboxes/woocommerce/fixture-shop.js";
 import { type WooSandbox, startWooSandbox } from "../../../../test/sandboxes/woocommerce/index.js";
@@ -23,9 +23,8 @@ describe(`orders: a new customer is created once across bridge processes (${defa
   let woo: WooSandbox;
   let cleanup: () => Promise<void>;
   beforeEach(async () => {
-    const opened = await openTestStore();
-    const other = defaultStoreKind.name === "postgres" ? await opened.fresh.open() : opened.store;
-    stores = [opened.store, other];
+    const two = await openTwoProcessStores();
+    stores = two.stores;
     // Slow enough that the two finds-or-creates overlap.
     rackbeat = await startRackbeatSandbox({ rateLimit: false, latencyMs: 60 });
     const skus = FIXTURE_PRODUCTS.filter((p) => p.type !== "variable").map((p) => p.sku as string);
@@ -34,8 +33,7 @@ describe(`orders: a new customer is created once across bridge processes (${defa
     cleanup = async () => {
       await woo.close();
       await rackbeat.close();
-      if (other !== opened.store) await other.close().catch(() => undefined);
-      await opened.cleanup();
+      await two.cleanup();
     };
   });
   afterEach(async () => {

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { defaultStoreKind, openTestStore } from "../../../../test/postgres/test-databases.js";
+import { defaultStoreKind, openTwoProcessStores } from "../../../../test/postgres/test-databases.js";
 import type { Store } from "../../store/store.js";
 import { OrderLinks } from "./order-links.js";
 
@@ -14,13 +14,9 @@ describe(`order links: numbers under concurrency (${defaultStoreKind.name})`, ()
   let b: Store;
   let cleanup: () => Promise<void>;
   beforeEach(async () => {
-    const opened = await openTestStore();
-    a = opened.store;
-    b = defaultStoreKind.name === "postgres" ? await opened.fresh.open() : a;
-    cleanup = async () => {
-      if (b !== a) await b.close().catch(() => undefined);
-      await opened.cleanup();
-    };
+    let stores: Store[];
+    ({ stores, cleanup } = await openTwoProcessStores());
+    [a, b] = stores as [Store, Store];
   });
   afterEach(async () => {
     await cleanup();

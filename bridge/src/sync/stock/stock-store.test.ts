@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { defaultStoreKind, openTestStore } from "../../../../test/postgres/test-databases.js";
+import { defaultStoreKind, openTwoProcessStores } from "../../../../test/postgres/test-databases.js";
 import type { Store } from "../../store/store.js";
 import { StockStore } from "./stock-store.js";
 
@@ -14,15 +14,9 @@ describe(`stock reservations under concurrency (${defaultStoreKind.name})`, () =
   let stores: Store[];
   let cleanup: () => Promise<void>;
   beforeEach(async () => {
-    const opened = await openTestStore();
-    const other = defaultStoreKind.name === "postgres" ? await opened.fresh.open() : opened.store;
-    stores = [opened.store, other];
-    a = new StockStore(opened.store.db, Date.now);
-    b = new StockStore(other.db, Date.now);
-    cleanup = async () => {
-      if (other !== opened.store) await other.close().catch(() => undefined);
-      await opened.cleanup();
-    };
+    ({ stores, cleanup } = await openTwoProcessStores());
+    a = new StockStore(stores[0]!.db, Date.now);
+    b = new StockStore(stores[1]!.db, Date.now);
   });
   afterEach(async () => {
     await cleanup();
