@@ -66,7 +66,12 @@ for (const referenceSearch of [true, false]) {
         expect(ops).not.toContain("release");
         const notes = kit.woo.shop.orders.get(placed.id)!.notes.filter((n) => /Sent to Rackbeat/.test(n.note));
         expect(notes).toHaveLength(1);
-        const record = await kit.bridge.ctx.activity.findBySubject({ shopId: kit.shopId, type: "order", id: String(placed.id) });
+        // (the record settles with its last job; on PostgreSQL that can trail the idle check by a moment)
+        let record = await kit.bridge.ctx.activity.findBySubject({ shopId: kit.shopId, type: "order", id: String(placed.id) });
+        for (let i = 0; i < 100 && record?.state !== "done"; i++) {
+          await new Promise((r) => setTimeout(r, 100));
+          record = await kit.bridge.ctx.activity.findBySubject({ shopId: kit.shopId, type: "order", id: String(placed.id) });
+        }
         expect(record!.state).toBe("done");
         if (fault.recovery) {
           const steps = (await kit.bridge.ctx.activity.get(kit.shopId, record!.id))!.steps.map((st) => st.outcome);
